@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 
 use crate::schema::SqlType;
-pub use taos::BorrowedValue;
+pub use taos::taos_query::common::BorrowedValue;
 
 /// A timestamp value before it is scaled to the database precision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,8 +17,8 @@ pub enum TimestampValue {
         /// Nanoseconds within the second, `0..1_000_000_000`.
         nanos: u32,
     },
-    /// A `taos::Timestamp`, which carries its own precision.
-    Precise(taos::Timestamp),
+    /// A `taos::taos_query::common::Timestamp`, which carries its own precision.
+    Precise(taos::taos_query::common::Timestamp),
 }
 
 /// A borrowed value ready to be written as a SQL literal or bound to a statement.
@@ -72,7 +72,7 @@ pub enum FromValueError {
 /// A Rust type that maps to a TDengine column or tag type.
 ///
 /// The crate implements it for `bool`, the integers, `f32`/`f64`, `String`,
-/// `Vec<u8>`, chrono's `DateTime<Utc>` and `NaiveDateTime`, `taos::Timestamp`,
+/// `Vec<u8>`, chrono's `DateTime<Utc>` and `NaiveDateTime`, `taos::taos_query::common::Timestamp`,
 /// `serde_json::Value` and `Option<T>`. Implement it for your own types to
 /// store them in a column of an existing type.
 ///
