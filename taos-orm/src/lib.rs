@@ -4,10 +4,12 @@
 //! Annotate a struct with `#[derive(TdTable)]` and get the super table DDL,
 //! child-table creation, batched inserts and typed reads of query results.
 
+pub mod error;
 mod schema;
 mod table;
 mod value;
 
+pub use error::{DecodeReason, Error, Result};
 pub use schema::{ColumnDef, ReadField, SqlType, TableKind, TableSchema};
 pub use table::{ReadFieldError, ReadFieldErrorKind, RowSource, TdTable, ValueSink};
 pub use value::{BorrowedValue, FromValueError, TdType, TimestampValue, Value};

@@ -1,0 +1,153 @@
+//! The crate's one error type.
+
+use crate::value::FromValueError;
+
+/// A `Result` with this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong in taos-orm.
+///
+/// Server errors keep their TDengine code: match on [`Error::code`] or use the
+/// helpers such as [`Error::is_table_not_exist`].
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// An error from the `taos` client or the server, with its TDengine code.
+    #[error("TDengine error {code:#06X}: {message}")]
+    Taos {
+        /// The TDengine error code, low 16 bits (e.g. `0x2603` "Table does not exist").
+        code: u32,
+        /// The server's or client's message.
+        message: String,
+        /// The original client error.
+        #[source]
+        source: taos::Error,
+    },
+
+    /// A value TDengine cannot store (NaN, a string over the column length, ...).
+    #[error("row {row}: field `{field}` (column `{column}` of `{table}`): {reason}")]
+    InvalidValue {
+        /// Index of the row in the input.
+        row: usize,
+        /// The struct's table name.
+        table: &'static str,
+        /// The Rust field.
+        field: &'static str,
+        /// The column or tag name.
+        column: &'static str,
+        /// What is wrong with it.
+        reason: String,
+    },
+
+    /// A single row whose SQL cannot fit within the maximum statement length.
+    #[error("row {row} of `{table}` needs {needed} bytes of SQL, over the {max}-byte statement limit")]
+    RowTooLarge {
+        /// Index of the row in the input.
+        row: usize,
+        /// The table name.
+        table: &'static str,
+        /// Bytes the row's statement needs.
+        needed: usize,
+        /// The configured maximum SQL length.
+        max: usize,
+    },
+
+    /// A result column could not be read into a struct field.
+    #[error("cannot read `{struct_name}.{field}` ({rust_type}) from column `{column}`: {reason}")]
+    Decode {
+        /// The target struct.
+        struct_name: &'static str,
+        /// The field.
+        field: &'static str,
+        /// The field's Rust type.
+        rust_type: &'static str,
+        /// The result column (the expected name when it is missing).
+        column: String,
+        /// Missing column, NULL into non-Option, or type mismatch.
+        reason: DecodeReason,
+    },
+
+    /// A query expected a row and got none.
+    #[error("the query returned no rows")]
+    NoRows,
+
+    /// An invalid argument (a bad DSN, an empty name, ...), caught before anything is sent.
+    #[error("{0}")]
+    InvalidArgument(String),
+}
+
+/// Why a result column could not be read into a field.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum DecodeReason {
+    /// The result has no column of that name.
+    #[error("the result has no such column")]
+    MissingColumn,
+    /// The value could not be converted.
+    #[error(transparent)]
+    Value(#[from] FromValueError),
+}
+
+/// Well-known TDengine error codes (low 16 bits), for matching on [`Error::code`].
+pub mod codes {
+    /// `Table does not exist`.
+    pub const TABLE_NOT_EXIST: u32 = 0x2603;
+    /// `Database not exist`.
+    pub const DB_NOT_EXIST: u32 = 0x0388;
+    /// `Database already exists`.
+    pub const DB_ALREADY_EXIST: u32 = 0x0381;
+    /// `STable already exists`.
+    pub const STABLE_ALREADY_EXIST: u32 = 0x0360;
+    /// `STable not exist`.
+    pub const STABLE_NOT_EXIST: u32 = 0x0362;
+    /// `Table already exists`.
+    pub const TABLE_ALREADY_EXIST: u32 = 0x0603;
+    /// `Invalid column name`.
+    pub const INVALID_COLUMN: u32 = 0x2602;
+    /// `Syntax error in SQL`.
+    pub const SYNTAX_ERROR: u32 = 0x0216;
+    /// `syntax error near ...` (parser).
+    pub const PARSER_SYNTAX_ERROR: u32 = 0x2600;
+    /// `Value too long for column/tag`.
+    pub const VALUE_TOO_LONG: u32 = 0x2653;
+    /// `Timestamp data out of range`.
+    pub const TIMESTAMP_OUT_OF_RANGE: u32 = 0x060B;
+}
+
+impl Error {
+    /// The TDengine error code (low 16 bits) for server and client errors.
+    ///
+    /// ```
+    /// # let err = taos_orm::Error::NoRows;
+    /// if err.code() == Some(taos_orm::error::codes::TABLE_NOT_EXIST) {
+    ///     // create it and retry
+    /// }
+    /// ```
+    pub fn code(&self) -> Option<u32> {
+        match self {
+            Error::Taos { code, .. } => Some(*code),
+            _ => None,
+        }
+    }
+
+    /// Whether the server said the table (or super table) does not exist.
+    pub fn is_table_not_exist(&self) -> bool {
+        matches!(self.code(), Some(codes::TABLE_NOT_EXIST | codes::STABLE_NOT_EXIST))
+    }
+
+    /// Whether the server said the database does not exist.
+    pub fn is_database_not_exist(&self) -> bool {
+        self.code() == Some(codes::DB_NOT_EXIST)
+    }
+}
+
+impl From<taos::Error> for Error {
+    fn from(source: taos::Error) -> Self {
+        let code = i32::from(source.code()) as u32 & 0xffff;
+        Error::Taos {
+            code,
+            message: source.message(),
+            source,
+        }
+    }
+}
