@@ -1,1 +1,5 @@
-pub fn placeholder() {}
+//! An in-process TDengine 3.x emulator that speaks the taosAdapter WebSocket
+//! and REST protocols, so the official `taos` client connects to it over
+//! loopback exactly as to a real server.
+
+pub mod api;

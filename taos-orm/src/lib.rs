@@ -6,6 +6,9 @@
 
 pub mod error;
 mod schema;
+
+// Lets `#[derive(TdTable)]` expand to `::taos_orm::...` inside this crate too (its own tests).
+extern crate self as taos_orm;
 mod table;
 mod value;
 
