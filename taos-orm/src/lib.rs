@@ -11,6 +11,7 @@ mod schema;
 extern crate self as taos_orm;
 mod table;
 mod value;
+mod types;
 
 pub use error::{DecodeReason, Error, Result};
 pub use schema::{ColumnDef, ReadField, SqlType, TableKind, TableSchema};
