@@ -71,6 +71,10 @@ pub enum Error {
     #[error("the query returned no rows")]
     NoRows,
 
+    /// The connection pool could not hand out a connection (timeout, closed pool).
+    #[error("connection pool: {0}")]
+    Pool(String),
+
     /// An invalid argument (a bad DSN, an empty name, ...), caught before anything is sent.
     #[error("{0}")]
     InvalidArgument(String),

@@ -4,16 +4,26 @@
 //! Annotate a struct with `#[derive(TdTable)]` and get the super table DDL,
 //! child-table creation, batched inserts and typed reads of query results.
 
-pub mod error;
-mod schema;
-
 // Lets `#[derive(TdTable)]` expand to `::taos_orm::...` inside this crate too (its own tests).
 extern crate self as taos_orm;
-mod table;
-mod value;
-mod types;
 
+pub mod blocking;
+mod connection;
+mod decode;
+pub mod error;
+#[cfg(feature = "r2d2")]
+mod r2d2_pool;
+mod schema;
+mod table;
+mod types;
+mod value;
+
+pub use connection::{redact_dsn, Connection, Pool};
 pub use error::{DecodeReason, Error, Result};
+#[cfg(feature = "r2d2")]
+pub use r2d2_pool::{R2d2Pool, TaosManager};
+/// Timestamp precision of a database (`ms`, `us`, `ns`).
+pub use taos::taos_query::common::Precision;
 pub use schema::{ColumnDef, ReadField, SqlType, TableKind, TableSchema};
 pub use table::{ReadFieldError, ReadFieldErrorKind, RowSource, TdTable, ValueSink};
 pub use value::{BorrowedValue, FromValueError, TdType, TimestampValue, Value};
