@@ -3,3 +3,4 @@
 //! loopback exactly as to a real server.
 
 pub mod api;
+pub mod sql;
