@@ -3,4 +3,8 @@
 //! loopback exactly as to a real server.
 
 pub mod api;
+mod emulator;
+mod server;
 pub mod sql;
+
+pub use emulator::{Emulator, EmulatorBuilder, SERVER_VERSION};

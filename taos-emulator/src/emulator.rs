@@ -1,0 +1,337 @@
+//! Starting and stopping an emulator.
+
+use std::fmt;
+use std::io;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::api::Executor;
+use crate::server::{self, ServerState, StatementLog};
+
+/// The version the emulator announces. It is at least 3.3.0.8, so the
+/// `taos` client picks the binary query protocol.
+pub const SERVER_VERSION: &str = "3.3.6.0";
+
+/// How long a shutdown waits for open HTTP requests before cutting them off.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
+
+/// A running emulator: a taosAdapter-compatible server on a local port.
+///
+/// Dropping it stops the server; connected clients see their sockets close.
+///
+/// ```no_run
+/// # async fn demo() -> std::io::Result<()> {
+/// let emulator = taos_emulator::Emulator::start().await?;
+/// println!("connect the taos client to {}", emulator.dsn());
+/// emulator.shutdown().await;
+/// # Ok(())
+/// # }
+/// ```
+pub struct Emulator {
+    addr: SocketAddr,
+    executor: Arc<dyn Executor>,
+    log: Option<Arc<StatementLog>>,
+    stop: watch::Sender<bool>,
+    runner: Option<Runner>,
+}
+
+/// Where the server runs.
+enum Runner {
+    /// A task on the caller's tokio runtime.
+    Task(JoinHandle<()>),
+    /// A thread with its own runtime (`start_blocking`).
+    Thread(std::thread::JoinHandle<()>),
+}
+
+impl fmt::Debug for Emulator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Emulator")
+            .field("addr", &self.addr)
+            .field("records_statements", &self.log.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Emulator {
+    /// Starts an emulator on an ephemeral port of 127.0.0.1 on the current
+    /// tokio runtime.
+    pub async fn start() -> io::Result<Emulator> {
+        Emulator::builder().start().await
+    }
+
+    /// Starts an emulator listening on `addr` (e.g. `127.0.0.1:6041`).
+    pub async fn start_on(addr: SocketAddr) -> io::Result<Emulator> {
+        Emulator::builder().listen(addr).start().await
+    }
+
+    /// Starts an emulator on an ephemeral port with its own runtime thread,
+    /// for code that has no tokio runtime (the `taos` sync API).
+    pub fn start_blocking() -> io::Result<Emulator> {
+        Emulator::builder().start_blocking()
+    }
+
+    /// Configures an emulator before starting it.
+    pub fn builder() -> EmulatorBuilder {
+        EmulatorBuilder::default()
+    }
+
+    /// The address the server listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The DSN for the `taos` client, e.g. `ws://127.0.0.1:41234`.
+    pub fn dsn(&self) -> String {
+        format!("ws://{}", self.addr)
+    }
+
+    /// The executor that runs the SQL.
+    pub fn executor(&self) -> &Arc<dyn Executor> {
+        &self.executor
+    }
+
+    /// The SQL statements received over WebSocket and REST so far, in order.
+    /// Empty unless enabled with [`EmulatorBuilder::record_statements`].
+    pub fn statements(&self) -> Vec<String> {
+        self.log.as_ref().map(|l| l.snapshot()).unwrap_or_default()
+    }
+
+    /// Forgets the statements recorded so far.
+    pub fn clear_statements(&self) {
+        if let Some(log) = &self.log {
+            log.clear();
+        }
+    }
+
+    /// Stops the server and waits until it has stopped.
+    pub async fn shutdown(mut self) {
+        let _ = self.stop.send(true);
+        match self.runner.take() {
+            Some(Runner::Task(task)) => {
+                let abort = task.abort_handle();
+                if tokio::time::timeout(SHUTDOWN_GRACE, task).await.is_err() {
+                    abort.abort();
+                }
+            }
+            Some(Runner::Thread(thread)) => {
+                let _ = tokio::task::spawn_blocking(move || thread.join()).await;
+            }
+            None => {}
+        }
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        let _ = self.stop.send(true);
+        match self.runner.take() {
+            // The graceful stop finishes on the caller's runtime by itself.
+            Some(Runner::Task(task)) => drop(task),
+            Some(Runner::Thread(thread)) => {
+                let _ = thread.join();
+            }
+            None => {}
+        }
+    }
+}
+
+/// Options for an [`Emulator`].
+///
+/// ```no_run
+/// # async fn demo() -> std::io::Result<()> {
+/// let emulator = taos_emulator::Emulator::builder()
+///     .record_statements(true)
+///     .start()
+///     .await?;
+/// assert!(emulator.statements().is_empty());
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Default)]
+pub struct EmulatorBuilder {
+    executor: Option<Arc<dyn Executor>>,
+    listen: Option<SocketAddr>,
+    record: bool,
+    version: Option<String>,
+}
+
+impl fmt::Debug for EmulatorBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EmulatorBuilder")
+            .field("custom_executor", &self.executor.is_some())
+            .field("listen", &self.listen)
+            .field("record", &self.record)
+            .field("version", &self.version)
+            .finish()
+    }
+}
+
+impl EmulatorBuilder {
+    /// Runs SQL with `executor` instead of a fresh engine.
+    pub fn executor(mut self, executor: Arc<dyn Executor>) -> Self {
+        self.executor = Some(executor);
+        self
+    }
+
+    /// Listens on `addr` instead of an ephemeral port of 127.0.0.1.
+    pub fn listen(mut self, addr: SocketAddr) -> Self {
+        self.listen = Some(addr);
+        self
+    }
+
+    /// Records every SQL statement received (see [`Emulator::statements`]).
+    pub fn record_statements(mut self, record: bool) -> Self {
+        self.record = record;
+        self
+    }
+
+    /// Announces another server version. Versions below 3.3.0.8 make the
+    /// `taos` client use the older JSON query protocol. The version must be
+    /// four or fewer numeric parts starting with 3: the client panics on
+    /// anything else.
+    pub fn server_version(mut self, version: impl Into<String>) -> Self {
+        self.version = Some(version.into());
+        self
+    }
+
+    /// Starts the emulator on the current tokio runtime.
+    pub async fn start(self) -> io::Result<Emulator> {
+        let setup = self.prepare()?;
+        let listener = TcpListener::bind(setup.addr).await?;
+        let addr = listener.local_addr()?;
+        let (stop, stopped) = watch::channel(false);
+        let app = setup.app(stopped.clone());
+        let task = tokio::spawn(serve(listener, app, stopped));
+        Ok(setup.into_emulator(addr, stop, Runner::Task(task)))
+    }
+
+    /// Starts the emulator on a thread with its own tokio runtime.
+    pub fn start_blocking(self) -> io::Result<Emulator> {
+        let setup = self.prepare()?;
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("taos-emulator")
+            .enable_all()
+            .build()?;
+        let listener = runtime.block_on(TcpListener::bind(setup.addr))?;
+        let addr = listener.local_addr()?;
+        let (stop, stopped) = watch::channel(false);
+        let app = setup.app(stopped.clone());
+        let thread = std::thread::Builder::new()
+            .name("taos-emulator".into())
+            .spawn(move || {
+                runtime.block_on(serve(listener, app, stopped));
+                runtime.shutdown_timeout(SHUTDOWN_GRACE);
+            })?;
+        Ok(setup.into_emulator(addr, stop, Runner::Thread(thread)))
+    }
+
+    fn prepare(self) -> io::Result<Setup> {
+        let version = self.version.unwrap_or_else(|| SERVER_VERSION.to_owned());
+        validate_version(&version)?;
+        let executor = match self.executor {
+            Some(executor) => executor,
+            None => default_executor()?,
+        };
+        let log = self.record.then(Arc::default);
+        let addr = self
+            .listen
+            .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 0)));
+        Ok(Setup {
+            addr,
+            version,
+            executor,
+            log,
+        })
+    }
+}
+
+/// A validated configuration.
+struct Setup {
+    addr: SocketAddr,
+    version: String,
+    executor: Arc<dyn Executor>,
+    log: Option<Arc<StatementLog>>,
+}
+
+impl Setup {
+    fn app(&self, stopped: watch::Receiver<bool>) -> axum::Router {
+        let state = ServerState::new(
+            Arc::clone(&self.executor),
+            self.version.clone(),
+            self.log.clone(),
+            stopped,
+        );
+        server::router(Arc::new(state))
+    }
+
+    fn into_emulator(
+        self,
+        addr: SocketAddr,
+        stop: watch::Sender<bool>,
+        runner: Runner,
+    ) -> Emulator {
+        Emulator {
+            addr,
+            executor: self.executor,
+            log: self.log,
+            stop,
+            runner: Some(runner),
+        }
+    }
+}
+
+async fn serve(listener: TcpListener, app: axum::Router, mut stopped: watch::Receiver<bool>) {
+    let signal = async move {
+        let _ = stopped.wait_for(|stop| *stop).await;
+    };
+    // Accept errors are retried inside axum; an error here means the
+    // listener itself is gone, which only happens on shutdown.
+    let _ = axum::serve(listener, app)
+        .with_graceful_shutdown(signal)
+        .await;
+}
+
+/// The client parses the version as up to four numeric parts and panics on
+/// anything else, or on a major version other than 3.
+fn validate_version(version: &str) -> io::Result<()> {
+    let parts: Vec<&str> = version.split('.').collect();
+    let numeric = parts
+        .iter()
+        .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    if numeric && parts.len() <= 4 && parts[0] == "3" {
+        Ok(())
+    } else {
+        Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("server version {version:?} must look like 3.x.y.z"),
+        ))
+    }
+}
+
+fn default_executor() -> io::Result<Arc<dyn Executor>> {
+    Err(io::Error::new(
+        io::ErrorKind::Unsupported,
+        "no SQL engine is built in yet; pass one with EmulatorBuilder::executor",
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions() {
+        assert!(validate_version("3.3.6.0").is_ok());
+        assert!(validate_version("3.1").is_ok());
+        assert!(validate_version("3.3.6.0-alpha").is_err());
+        assert!(validate_version("2.6.0.0").is_err());
+        assert!(validate_version("3.3.6.0.1").is_err());
+        assert!(validate_version("").is_err());
+    }
+}

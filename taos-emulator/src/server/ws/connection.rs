@@ -1,0 +1,213 @@
+//! The state of one WebSocket connection and the handling of its requests.
+//!
+//! Login state is only touched by the socket's reader task, in frame order,
+//! so `version` is always answered first and `conn` before anything it
+//! enables. Queries run on the blocking pool and answer whenever they finish
+//! (the client matches replies by `req_id`); fetches are answered inline
+//! because their blocks are already built.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use parking_lot::Mutex;
+use tokio::sync::mpsc;
+
+use super::reply::{FetchStep, QueryOutcome, RawFetch, Reply};
+use super::request::{ConnArgs, Request};
+use super::results::{Next, ResultStore};
+use crate::api::{Output, Session, TdError};
+use crate::server::{block_summary, ServerState};
+
+/// A reply on its way to the writer, with the time its request arrived.
+pub(crate) type Outgoing = (Reply, Instant);
+
+/// TDengine's code for a wrong user or password.
+const AUTH_FAILURE: u32 = 0x0357;
+
+/// One client connection.
+pub(crate) struct Connection {
+    state: Arc<ServerState>,
+    logged_in: bool,
+    session: Arc<Mutex<Session>>,
+    results: Arc<ResultStore>,
+    out: mpsc::Sender<Outgoing>,
+}
+
+/// The socket's writer has gone: the connection is over.
+#[derive(Debug)]
+pub(crate) struct Disconnected;
+
+impl Connection {
+    pub(crate) fn new(state: Arc<ServerState>, out: mpsc::Sender<Outgoing>) -> Self {
+        Connection {
+            state,
+            logged_in: false,
+            session: Arc::default(),
+            results: Arc::default(),
+            out,
+        }
+    }
+
+    /// Handles one request, answering it unless it is `free_result`.
+    pub(crate) async fn handle(&mut self, request: Request) -> Result<(), Disconnected> {
+        let started = Instant::now();
+        let reply = match request {
+            Request::Version { req_id } => Some(Reply::Version {
+                req_id,
+                version: self.state.version.clone(),
+            }),
+            Request::Conn(args) => Some(self.connect(args).await),
+            Request::CheckServerStatus { req_id } => Some(Reply::ServerStatus { req_id }),
+            Request::Invalid {
+                action,
+                req_id,
+                message,
+            } => Some(Reply::adapter_error(action, req_id, message)),
+            other if !self.logged_in => {
+                let (action, req_id) = other.action_and_req_id();
+                Some(Reply::adapter_error(action, req_id, "server not connected"))
+            }
+            Request::Query {
+                action,
+                req_id,
+                sql,
+            } => {
+                self.spawn_query(action, req_id, sql, started);
+                None
+            }
+            Request::FetchRaw { req_id, id } => Some(Reply::RawBlock {
+                req_id,
+                id,
+                fetch: match self.results.next(id) {
+                    Some(Next::Block(block)) => RawFetch::Block(block),
+                    Some(Next::Finished) => RawFetch::Finished,
+                    None => RawFetch::Failed(result_is_nil()),
+                },
+            }),
+            Request::FetchRawInvalid {
+                req_id,
+                id,
+                message,
+            } => Some(Reply::RawBlock {
+                req_id,
+                id,
+                fetch: RawFetch::Failed(TdError::new(super::reply::ADAPTER_ERROR, message)),
+            }),
+            Request::Fetch { req_id, id } => Some(self.fetch(req_id, id)),
+            Request::FetchBlock { req_id, id } => Some(match self.results.current(id) {
+                Ok(block) => Reply::FetchBlock { id, block },
+                Err(true) => Reply::adapter_error("fetch_block", req_id, "block is nil"),
+                Err(false) => Reply::error("fetch_block", req_id, result_is_nil()),
+            }),
+            Request::FreeResult { id } => {
+                self.results.free(id);
+                None
+            }
+            Request::OptionsConnection { req_id } => Some(Reply::Done {
+                action: "options_connection",
+                req_id,
+            }),
+            Request::CurrentDb { req_id } => Some(Reply::CurrentDb {
+                req_id,
+                db: self.session.lock().database.clone().unwrap_or_default(),
+            }),
+            Request::ServerInfo { req_id } => Some(Reply::ServerInfo {
+                req_id,
+                info: self.state.version.clone(),
+            }),
+        };
+        match reply {
+            Some(reply) => self
+                .out
+                .send((reply, started))
+                .await
+                .map_err(|_| Disconnected),
+            None => Ok(()),
+        }
+    }
+
+    async fn connect(&mut self, args: ConnArgs) -> Reply {
+        let req_id = args.req_id;
+        if self.logged_in {
+            return Reply::adapter_error("conn", req_id, "duplicate connections");
+        }
+        if !self.state.credentials_match(&args.user, &args.password) {
+            return Reply::error(
+                "conn",
+                req_id,
+                TdError::new(AUTH_FAILURE, "Authentication failure"),
+            );
+        }
+        if let Some(db) = args.db.filter(|db| !db.is_empty()) {
+            // The real connect fails for a missing database; let the engine
+            // decide with its own error.
+            let mut session = Session::default();
+            let sql = format!("USE {db}");
+            match self.state.run_unlogged(&mut session, sql).await {
+                Ok(_) => *self.session.lock() = session,
+                Err(error) => return Reply::error("conn", req_id, error),
+            }
+        }
+        self.logged_in = true;
+        Reply::Connected {
+            req_id,
+            version: self.state.version.clone(),
+        }
+    }
+
+    fn spawn_query(&self, action: &'static str, req_id: u64, sql: String, started: Instant) {
+        let state = Arc::clone(&self.state);
+        let session = Arc::clone(&self.session);
+        let results = Arc::clone(&self.results);
+        let out = self.out.clone();
+        tokio::spawn(async move {
+            let reply = match state.run_in(session, sql).await {
+                Ok(output) => Reply::Query {
+                    action,
+                    req_id,
+                    outcome: register(&results, output),
+                },
+                Err(error) => Reply::error(action, req_id, error),
+            };
+            // A closed socket just drops the reply.
+            let _ = out.send((reply, started)).await;
+        });
+    }
+
+    fn fetch(&self, req_id: u64, id: u64) -> Reply {
+        let step = match self.results.next(id) {
+            Some(Next::Block(block)) => {
+                let (rows, lengths) = block_summary(&block);
+                FetchStep::Block { rows, lengths }
+            }
+            Some(Next::Finished) => FetchStep::Completed,
+            None => return Reply::error("fetch", req_id, result_is_nil()),
+        };
+        Reply::Fetch { req_id, id, step }
+    }
+}
+
+/// Turns engine output into what the query reply announces, opening a result
+/// set when there is something to fetch.
+fn register(results: &ResultStore, output: Output) -> QueryOutcome {
+    match output {
+        Output::Affected(rows) => QueryOutcome::Affected(rows),
+        // A result without columns must never be fetched: the client would
+        // panic on the first block. Report it as a statement instead.
+        Output::Rows(result) if result.fields.is_empty() => QueryOutcome::Affected(0),
+        Output::Rows(result) => {
+            let fields = result.fields.clone();
+            let precision = result.precision;
+            let id = results.insert(result);
+            QueryOutcome::Rows {
+                id,
+                fields,
+                precision,
+            }
+        }
+    }
+}
+
+fn result_is_nil() -> TdError {
+    TdError::new(super::reply::ADAPTER_ERROR, "result is nil")
+}
