@@ -9,17 +9,21 @@ extern crate self as taos_orm;
 
 pub mod blocking;
 mod connection;
+pub mod ddl;
 mod decode;
 pub mod error;
+mod insert;
 #[cfg(feature = "r2d2")]
 mod r2d2_pool;
 mod schema;
+pub mod sql;
 mod table;
 mod types;
 mod value;
 
 pub use connection::{redact_dsn, Connection, Pool};
 pub use error::{DecodeReason, Error, Result};
+pub use insert::{InsertBatch, InsertSql, InsertWriter, MAX_SQL_LEN};
 #[cfg(feature = "r2d2")]
 pub use r2d2_pool::{R2d2Pool, TaosManager};
 /// Timestamp precision of a database (`ms`, `us`, `ns`).

@@ -1,0 +1,383 @@
+//! Values as TDengine SQL literals.
+//!
+//! Everything is written straight into the caller's `String`: the insert
+//! path renders millions of values per second, so the common types allocate
+//! nothing (only JSON tags, written once per child table, go through a
+//! temporary).
+
+use taos::taos_query::common::Precision;
+
+use crate::error::Error;
+use crate::schema::{ColumnDef, SqlType};
+use crate::value::{TimestampValue, Value};
+
+/// Why a value cannot be written to its column. Turn it into
+/// [`Error::InvalidValue`] with [`ValueError::into_error`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValueError {
+    /// What is wrong, e.g. `300 is out of range for TINYINT`.
+    pub reason: String,
+}
+
+impl ValueError {
+    fn new(reason: impl Into<String>) -> Self {
+        ValueError {
+            reason: reason.into(),
+        }
+    }
+
+    /// The crate error for this value in row `row` of table `table`.
+    pub fn into_error(self, row: usize, table: &'static str, column: &ColumnDef) -> Error {
+        Error::InvalidValue {
+            row,
+            table,
+            field: column.field,
+            column: column.name,
+            reason: self.reason,
+        }
+    }
+}
+
+impl std::fmt::Display for ValueError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.reason)
+    }
+}
+
+impl std::error::Error for ValueError {}
+
+/// The latest instant TDengine stores at ms and us precision: 2970-01-01T00:00:00Z, in seconds.
+const MAX_SECS_MS_US: i64 = 31_556_995_200;
+/// The latest instant at ns precision: 2262-01-01T00:00:00Z, in seconds.
+const MAX_SECS_NS: i64 = 9_214_646_400;
+/// JSON tag limits (characters).
+const JSON_MAX_CHARS: usize = 4095;
+const JSON_MAX_KEY_CHARS: usize = 256;
+
+/// Appends the SQL literal for `value` as stored in `column`.
+///
+/// Integers are range-checked against the column type, floats must be
+/// finite, strings are checked against the declared length (bytes for
+/// VARCHAR/VARBINARY, characters for NCHAR) and escaped so the statement stays
+/// on one line, timestamps are scaled to the database `precision` and checked
+/// against TDengine's latest storable instant. On error `out` is left as it was.
+///
+/// ```
+/// use taos_orm::sql::write_value;
+/// use taos_orm::{ColumnDef, Precision, SqlType, Value};
+///
+/// let mut sql = String::new();
+/// let col = ColumnDef { length: Some(16), ..ColumnDef::new("location", SqlType::VarChar) };
+/// write_value(&mut sql, &col, &Value::Str("it's"), Precision::Millisecond).unwrap();
+/// assert_eq!(sql, r"'it\'s'");
+///
+/// let tiny = ColumnDef::new("level", SqlType::TinyInt);
+/// assert!(write_value(&mut sql, &tiny, &Value::Int(300), Precision::Millisecond).is_err());
+/// ```
+pub fn write_value(
+    out: &mut String,
+    column: &ColumnDef,
+    value: &Value<'_>,
+    precision: Precision,
+) -> Result<(), ValueError> {
+    let start = out.len();
+    let result = write_unchecked_len(out, column, value, precision);
+    if result.is_err() {
+        out.truncate(start);
+    }
+    result
+}
+
+fn write_unchecked_len(
+    out: &mut String,
+    column: &ColumnDef,
+    value: &Value<'_>,
+    precision: Precision,
+) -> Result<(), ValueError> {
+    let ty = column.ty;
+    match (ty, value) {
+        (_, Value::Null) => out.push_str("NULL"),
+        (SqlType::Bool, Value::Bool(b)) => out.push_str(if *b { "true" } else { "false" }),
+        (SqlType::Timestamp, Value::Timestamp(ts)) => {
+            write_int(out, timestamp_in(ts, precision)?);
+        }
+        (SqlType::Timestamp, Value::Int(raw)) => {
+            write_int(out, check_timestamp(*raw, precision)?);
+        }
+        (_, Value::Int(v)) if is_integer(ty) || is_float(ty) => {
+            check_int_range(ty, i128::from(*v))?;
+            write_int(out, *v);
+        }
+        (_, Value::UInt(v)) if is_integer(ty) || is_float(ty) => {
+            check_int_range(ty, i128::from(*v))?;
+            out.push_str(itoa::Buffer::new().format(*v));
+        }
+        (SqlType::Float | SqlType::Double, Value::Float(f)) => {
+            if !f.is_finite() {
+                return Err(ValueError::new(format!(
+                    "{f} cannot be stored in {}",
+                    ty.name()
+                )));
+            }
+            out.push_str(ryu::Buffer::new().format_finite(*f));
+        }
+        (SqlType::Float | SqlType::Double, Value::Double(f)) => {
+            if !f.is_finite() {
+                return Err(ValueError::new(format!(
+                    "{f} cannot be stored in {}",
+                    ty.name()
+                )));
+            }
+            if ty == SqlType::Float && f.abs() > f64::from(f32::MAX) {
+                return Err(ValueError::new(format!("{f} is out of range for FLOAT")));
+            }
+            out.push_str(ryu::Buffer::new().format_finite(*f));
+        }
+        (SqlType::VarChar | SqlType::NChar, Value::Str(s)) => {
+            check_text_len(column, s)?;
+            write_quoted(out, s)?;
+        }
+        (SqlType::VarBinary, Value::Bytes(b)) => write_hex(out, column, b)?,
+        (SqlType::VarBinary, Value::Str(s)) => write_hex(out, column, s.as_bytes())?,
+        (SqlType::Json, Value::Json(json)) => write_json(out, json)?,
+        _ => {
+            return Err(ValueError::new(format!(
+                "a {} value cannot be written to a {} column",
+                kind_name(value),
+                ty.name()
+            )))
+        }
+    }
+    Ok(())
+}
+
+fn is_integer(ty: SqlType) -> bool {
+    matches!(
+        ty,
+        SqlType::TinyInt
+            | SqlType::SmallInt
+            | SqlType::Int
+            | SqlType::BigInt
+            | SqlType::UTinyInt
+            | SqlType::USmallInt
+            | SqlType::UInt
+            | SqlType::UBigInt
+    )
+}
+
+fn is_float(ty: SqlType) -> bool {
+    matches!(ty, SqlType::Float | SqlType::Double)
+}
+
+fn kind_name(value: &Value<'_>) -> &'static str {
+    match value {
+        Value::Null => "NULL",
+        Value::Bool(_) => "bool",
+        Value::Int(_) => "signed integer",
+        Value::UInt(_) => "unsigned integer",
+        Value::Float(_) => "f32",
+        Value::Double(_) => "f64",
+        Value::Timestamp(_) => "timestamp",
+        Value::Str(_) => "string",
+        Value::Bytes(_) => "bytes",
+        Value::Json(_) => "JSON",
+    }
+}
+
+#[inline]
+fn write_int(out: &mut String, v: i64) {
+    out.push_str(itoa::Buffer::new().format(v));
+}
+
+fn check_int_range(ty: SqlType, v: i128) -> Result<(), ValueError> {
+    let (min, max): (i128, i128) = match ty {
+        SqlType::TinyInt => (i8::MIN.into(), i8::MAX.into()),
+        SqlType::SmallInt => (i16::MIN.into(), i16::MAX.into()),
+        SqlType::Int => (i32::MIN.into(), i32::MAX.into()),
+        SqlType::BigInt => (i64::MIN.into(), i64::MAX.into()),
+        SqlType::UTinyInt => (0, u8::MAX.into()),
+        SqlType::USmallInt => (0, u16::MAX.into()),
+        SqlType::UInt => (0, u32::MAX.into()),
+        SqlType::UBigInt => (0, u64::MAX.into()),
+        // FLOAT and DOUBLE take any integer literal (the server converts it).
+        _ => return Ok(()),
+    };
+    if v < min || v > max {
+        return Err(ValueError::new(format!(
+            "{v} is out of range for {} [{min}, {max}]",
+            ty.name()
+        )));
+    }
+    Ok(())
+}
+
+fn units_per_sec(precision: Precision) -> i64 {
+    match precision {
+        Precision::Millisecond => 1_000,
+        Precision::Microsecond => 1_000_000,
+        Precision::Nanosecond => 1_000_000_000,
+    }
+}
+
+/// Scales a timestamp to `precision` and range-checks it.
+///
+/// Coarsening rounds towards minus infinity, so an instant maps to the
+/// database tick that contains it, before and after the epoch alike.
+///
+/// ```
+/// use taos_orm::sql::timestamp_in;
+/// use taos_orm::{Precision, TimestampValue};
+///
+/// let ts = TimestampValue::Instant { secs: 1, nanos: 2_500_000 };
+/// assert_eq!(timestamp_in(&ts, Precision::Millisecond).unwrap(), 1_002);
+/// assert_eq!(timestamp_in(&ts, Precision::Nanosecond).unwrap(), 1_002_500_000);
+/// ```
+pub fn timestamp_in(ts: &TimestampValue, precision: Precision) -> Result<i64, ValueError> {
+    let per_sec = units_per_sec(precision);
+    let raw = match *ts {
+        TimestampValue::Raw(raw) => raw,
+        TimestampValue::Instant { secs, nanos } => {
+            if nanos >= 1_000_000_000 {
+                return Err(ValueError::new(format!(
+                    "{nanos} nanoseconds is not within a second"
+                )));
+            }
+            let sub = i64::from(nanos) / (1_000_000_000 / per_sec);
+            secs.checked_mul(per_sec)
+                .and_then(|v| v.checked_add(sub))
+                .ok_or_else(|| out_of_range_secs(secs, precision))?
+        }
+        TimestampValue::Precise(p) => {
+            let from = units_per_sec(p.precision());
+            let raw = p.as_raw_i64();
+            if from >= per_sec {
+                raw.div_euclid(from / per_sec)
+            } else {
+                raw.checked_mul(per_sec / from).ok_or_else(|| {
+                    ValueError::new(format!(
+                        "timestamp {raw} ({}) overflows at {} precision",
+                        p.precision().as_str(),
+                        precision.as_str()
+                    ))
+                })?
+            }
+        }
+    };
+    check_timestamp(raw, precision)
+}
+
+fn out_of_range_secs(secs: i64, precision: Precision) -> ValueError {
+    ValueError::new(format!(
+        "timestamp {secs} s since the epoch overflows at {} precision",
+        precision.as_str()
+    ))
+}
+
+fn check_timestamp(raw: i64, precision: Precision) -> Result<i64, ValueError> {
+    let (max_secs, latest) = match precision {
+        Precision::Nanosecond => (MAX_SECS_NS, "2262-01-01"),
+        _ => (MAX_SECS_MS_US, "2970-01-01"),
+    };
+    if raw > max_secs * units_per_sec(precision) {
+        return Err(ValueError::new(format!(
+            "timestamp {raw} ({}) is after {latest}, the latest TDengine stores at this precision",
+            precision.as_str()
+        )));
+    }
+    Ok(raw)
+}
+
+fn check_text_len(column: &ColumnDef, s: &str) -> Result<(), ValueError> {
+    let Some(max) = column.length else {
+        return Ok(());
+    };
+    let (len, unit) = if column.ty == SqlType::NChar {
+        (s.chars().count(), "characters")
+    } else {
+        (s.len(), "bytes")
+    };
+    if len > max as usize {
+        return Err(ValueError::new(format!(
+            "{len} {unit} is longer than {}({max})",
+            column.ty.name()
+        )));
+    }
+    Ok(())
+}
+
+/// Appends `'s'` with `\`, `'` and line breaks/tabs escaped.
+pub(crate) fn write_quoted(out: &mut String, s: &str) -> Result<(), ValueError> {
+    out.push('\'');
+    let bytes = s.as_bytes();
+    let mut plain = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let escaped = match b {
+            b'\\' => "\\\\",
+            b'\'' => "\\'",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            // The server's C parser would end the string at a NUL.
+            0 => return Err(ValueError::new("text contains a NUL character")),
+            _ => continue,
+        };
+        // `i` is at an ASCII byte, so both slices fall on char boundaries.
+        out.push_str(&s[plain..i]);
+        out.push_str(escaped);
+        plain = i + 1;
+    }
+    out.push_str(&s[plain..]);
+    out.push('\'');
+    Ok(())
+}
+
+fn write_hex(out: &mut String, column: &ColumnDef, bytes: &[u8]) -> Result<(), ValueError> {
+    if let Some(max) = column.length {
+        if bytes.len() > max as usize {
+            return Err(ValueError::new(format!(
+                "{} bytes is longer than VARBINARY({max})",
+                bytes.len()
+            )));
+        }
+    }
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.reserve(bytes.len() * 2 + 4);
+    out.push_str("'\\x");
+    for &b in bytes {
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 0xf)]));
+    }
+    out.push('\'');
+    Ok(())
+}
+
+fn write_json(out: &mut String, json: &serde_json::Value) -> Result<(), ValueError> {
+    let object = match json {
+        serde_json::Value::Null => {
+            out.push_str("NULL");
+            return Ok(());
+        }
+        serde_json::Value::Object(map) => map,
+        _ => return Err(ValueError::new("a JSON tag must be an object or null")),
+    };
+    if let Some(key) = object
+        .keys()
+        .find(|k| k.chars().count() > JSON_MAX_KEY_CHARS)
+    {
+        return Err(ValueError::new(format!(
+            "JSON key {:?}… is longer than {JSON_MAX_KEY_CHARS} characters",
+            key.chars().take(16).collect::<String>()
+        )));
+    }
+    let text = json.to_string();
+    let chars = text.chars().count();
+    if chars > JSON_MAX_CHARS {
+        return Err(ValueError::new(format!(
+            "JSON text is {chars} characters, over the {JSON_MAX_CHARS}-character limit"
+        )));
+    }
+    write_quoted(out, &text)
+}
+
+#[cfg(test)]
+mod tests;
