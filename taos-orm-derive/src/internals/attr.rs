@@ -109,6 +109,9 @@ pub(crate) struct Field {
     pub(crate) encode: Attr<LitStr>,
     pub(crate) compress: Attr<LitStr>,
     pub(crate) level: Attr<LitStr>,
+    /// Some key could not be read (unknown or malformed): checks that depend
+    /// on what is missing (a length, say) stay quiet to avoid a cascade.
+    pub(crate) malformed: bool,
 }
 
 impl Container {
@@ -146,7 +149,8 @@ impl Container {
                 unknown_key(cx, &meta, CONTAINER_KEYS)?;
             }
             Ok(())
-        });
+        })
+        .ok();
         cont
     }
 }
@@ -165,7 +169,9 @@ impl Field {
             encode: Attr::none(),
             compress: Attr::none(),
             level: Attr::none(),
+            malformed: false,
         };
+        let mut malformed = false;
         for_each_key(cx, attrs, |meta| {
             let path = &meta.path;
             // #[taos(ts)], #[taos(tag)], ...: flags
@@ -194,7 +200,7 @@ impl Field {
             .into_iter()
             .find(|(name, _)| path.is_ident(name));
             if let Some((name, sql)) = length {
-                let lit = parse_length(&meta, name)?;
+                let lit = parse_length(cx, &meta, name)?;
                 let n = lit.base10_parse::<u32>()?;
                 field.length.set(cx, path, name, Length { sql, n, lit });
                 return Ok(());
@@ -213,8 +219,11 @@ impl Field {
                 slot.set(cx, path, name, value);
                 return Ok(());
             }
+            malformed = true;
             unknown_key(cx, &meta, FIELD_KEYS)
-        });
+        })
+        .unwrap_or_else(|()| malformed = true);
+        field.malformed = malformed;
         field
     }
 }
@@ -246,12 +255,13 @@ impl Field {
 
 /// Runs `f` on every key of every `#[taos(...)]` attribute. A parse error
 /// ends that attribute (its remaining keys cannot be found reliably) but not
-/// the others.
+/// the others; `Err(())` says some attribute could not be read to its end.
 fn for_each_key(
     cx: &Ctxt,
     attrs: &[syn::Attribute],
     mut f: impl FnMut(ParseNestedMeta<'_>) -> syn::Result<()>,
-) {
+) -> Result<(), ()> {
+    let mut complete = Ok(());
     for attr in attrs.iter().filter(|attr| attr.path().is_ident("taos")) {
         if let syn::Meta::List(list) = &attr.meta {
             if list.tokens.is_empty() {
@@ -261,8 +271,10 @@ fn for_each_key(
         }
         if let Err(err) = attr.parse_nested_meta(&mut f) {
             cx.syn_error(err);
+            complete = Err(());
         }
     }
+    complete
 }
 
 /// `name` or `name = "value"`.
@@ -287,8 +299,20 @@ fn no_value(cx: &Ctxt, meta: &ParseNestedMeta<'_>, name: &str) -> syn::Result<()
     Ok(())
 }
 
-/// `(64)` after a length keyword.
-fn parse_length(meta: &ParseNestedMeta<'_>, name: &str) -> syn::Result<LitInt> {
+/// `(64)` after a length keyword. `= 64` is reported but still read, so the
+/// field does not also get a "needs a length" error.
+fn parse_length(cx: &Ctxt, meta: &ParseNestedMeta<'_>, name: &str) -> syn::Result<LitInt> {
+    if meta.input.peek(Token![=]) {
+        let lit: LitInt = meta.value()?.parse()?;
+        cx.error_spanned_by(
+            &meta.path,
+            format!(
+                "the length goes in parentheses: `#[taos({name}({}))]`",
+                lit.base10_digits()
+            ),
+        );
+        return Ok(lit);
+    }
     if !meta.input.peek(syn::token::Paren) {
         return Err(meta.error(format!(
             "`{name}` needs a length in bytes or characters: `#[taos({name}(64))]`"

@@ -249,6 +249,7 @@ fn check_field_type(cx: &Ctxt, field: &Field<'_>) {
                 );
             }
         }
+        (None, Some(Known::String | Known::Bytes)) if field.attrs.malformed => {}
         (None, Some(Known::String)) => cx.error_spanned_by(
             ty.ty,
             format!(
@@ -332,7 +333,7 @@ fn check_shape(cx: &Ctxt, table: &Table<'_>) {
             key,
             format!(
                 "a JSON tag must be the only tag, and `{}` has {} tags",
-                table.name(),
+                table.ident,
                 tags.len()
             ),
         );
@@ -454,7 +455,10 @@ fn known_width(field: &Field<'_>) -> Option<u64> {
     if field.attrs.json.is_set() {
         return Some(Sql::Json.width(0));
     }
+    let role = field.role();
     match (field.attrs.length.get(), field.ty.known) {
+        // An out-of-range length is reported on its own.
+        (Some(length), _) if length.n == 0 || length.n > max_length(length.sql, role) => None,
         (Some(length), _) => Some(length.sql.width(length.n)),
         (None, Some(Known::Plain(sql))) => Some(sql.width(0)),
         _ => None,

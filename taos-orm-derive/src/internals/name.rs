@@ -15,8 +15,9 @@ pub(crate) fn name_problem(name: &str, max: usize) -> Option<String> {
         return Some("a name cannot be empty".to_owned());
     }
     if name.len() > max {
+        let start: String = name.chars().take(16).collect();
         return Some(format!(
-            "`{name}` is {} bytes long, over TDengine's {max}-byte limit",
+            "`{start}…` is {} bytes long, over TDengine's {max}-byte limit",
             name.len()
         ));
     }

@@ -1,0 +1,14 @@
+//! Compile-time diagnostics of `#[derive(TdTable)]`: one mistake per file in
+//! `tests/ui/`, with the expected compiler output next to it in `.stderr`.
+//! `tests/ui/pass/` holds structs that must compile and run.
+//!
+//! After changing a message, regenerate the expectations with
+//! `TRYBUILD=overwrite cargo test -p taos-orm-suite --test ui` and read the
+//! diff: each error must point at the offending field, attribute or type.
+
+#[test]
+fn ui() {
+    let t = trybuild::TestCases::new();
+    t.compile_fail("tests/ui/*.rs");
+    t.pass("tests/ui/pass/*.rs");
+}

@@ -1,0 +1,13 @@
+use taos_orm::TdTable;
+
+#[derive(TdTable)]
+#[taos(stable = "meters")]
+struct Meter {
+    #[taos(ts)]
+    ts: i64,
+    current: f32,
+    #[taos(tag)]
+    group_id: i32,
+}
+
+fn main() {}

@@ -1,0 +1,6 @@
+use taos_orm::TdTable;
+
+#[derive(TdTable)]
+struct Reading(i64, f32);
+
+fn main() {}
