@@ -541,3 +541,57 @@ async fn other_paths_are_not_found() {
     assert!(err.to_string().contains("404"), "{err}");
     emulator.shutdown().await;
 }
+
+#[tokio::test]
+async fn stmt_socket_without_version() {
+    let emulator = start().await;
+    let mut ws = Ws::open(&emulator.dsn()).await;
+    ws.text(json!({"action": "init", "args": {"req_id": 1}}))
+        .await;
+    assert_eq!(
+        untimed(ws.json().await),
+        json!({"code": 65535, "message": "server not connected", "action": "init", "req_id": 1,
+               "stmt_id": 0, "is_insert": false})
+    );
+    ws.text(conn_args(1, "taosdata")).await;
+    assert_eq!(ws.json().await["action"], "conn");
+    ws.text(json!({"action": "init", "args": {"req_id": 2}}))
+        .await;
+    assert_eq!(
+        untimed(ws.json().await),
+        json!({"code": 0, "message": "", "action": "init", "req_id": 2, "stmt_id": 1})
+    );
+    ws.text(json!({"action": "set_table_name", "args": {"req_id": 2, "stmt_id": 9, "name": "d1"}}))
+        .await;
+    assert_eq!(
+        untimed(ws.json().await),
+        json!({"code": 65535, "message": "stmt is nil", "action": "set_table_name", "req_id": 2,
+               "stmt_id": 9, "is_insert": false})
+    );
+    ws.text(json!({"action": "prepare", "args": {"req_id": 2, "stmt_id": 1, "sql": "INSERT INTO ? VALUES(?)"}}))
+        .await;
+    assert_eq!(
+        untimed(ws.json().await),
+        json!({"code": 0, "message": "", "action": "prepare", "req_id": 2, "stmt_id": 1, "is_insert": true})
+    );
+    // A garbage bind block is an error, not a crash.
+    let mut bind = header(2, 1, 2);
+    bind.extend_from_slice(&[0xff; 40]);
+    ws.binary(bind).await;
+    let reply = ws.json().await;
+    assert_eq!(
+        (
+            reply["action"].clone(),
+            reply["stmt_id"].clone(),
+            reply["code"].clone()
+        ),
+        (json!("bind"), json!(1), json!(65535))
+    );
+    // close is never answered; the next reply is for the next request.
+    ws.text(json!({"action": "close", "args": {"req_id": 2, "stmt_id": 1}}))
+        .await;
+    ws.text(json!({"action": "exec", "args": {"req_id": 3, "stmt_id": 1}}))
+        .await;
+    assert_eq!(ws.json().await["message"], "stmt is nil");
+    emulator.shutdown().await;
+}

@@ -12,9 +12,10 @@ use std::time::Instant;
 use parking_lot::Mutex;
 use tokio::sync::mpsc;
 
-use super::reply::{FetchStep, QueryOutcome, RawFetch, Reply};
-use super::request::{ConnArgs, Request};
+use super::reply::{FetchStep, QueryOutcome, RawFetch, Reply, StmtExtra};
+use super::request::{ConnArgs, Request, StmtOp};
 use super::results::{Next, ResultStore};
+use super::stmt::Statements;
 use crate::api::{Output, Session, TdError};
 use crate::server::{block_summary, ServerState};
 
@@ -30,6 +31,7 @@ pub(crate) struct Connection {
     logged_in: bool,
     session: Arc<Mutex<Session>>,
     results: Arc<ResultStore>,
+    statements: Statements,
     out: mpsc::Sender<Outgoing>,
 }
 
@@ -44,6 +46,7 @@ impl Connection {
             logged_in: false,
             session: Arc::default(),
             results: Arc::default(),
+            statements: Statements::default(),
             out,
         }
     }
@@ -61,12 +64,39 @@ impl Connection {
             Request::Invalid {
                 action,
                 req_id,
+                stmt_id: None,
                 message,
             } => Some(Reply::adapter_error(action, req_id, message)),
+            Request::Invalid {
+                action,
+                req_id,
+                stmt_id: Some(stmt_id),
+                message,
+            } => Some(Reply::StmtError {
+                action,
+                req_id,
+                stmt_id,
+                error: TdError::new(super::reply::ADAPTER_ERROR, message),
+            }),
+            Request::Stmt {
+                req_id,
+                stmt_id,
+                ref op,
+            } if !self.logged_in => Some(Reply::StmtError {
+                action: op.action().to_owned(),
+                req_id,
+                stmt_id,
+                error: TdError::new(super::reply::ADAPTER_ERROR, "server not connected"),
+            }),
             other if !self.logged_in => {
                 let (action, req_id) = other.action_and_req_id();
                 Some(Reply::adapter_error(action, req_id, "server not connected"))
             }
+            Request::Stmt {
+                req_id,
+                stmt_id,
+                op,
+            } => self.statement(req_id, stmt_id, op).await,
             Request::Query {
                 action,
                 req_id,
@@ -153,6 +183,74 @@ impl Connection {
             req_id,
             version: self.state.version.clone(),
         }
+    }
+
+    /// Runs a stmt action; `close` is never answered (the client has no
+    /// reply type for it).
+    async fn statement(&mut self, req_id: u64, stmt_id: u64, op: StmtOp) -> Option<Reply> {
+        let action = op.action();
+        let result = match op {
+            StmtOp::Init => Ok((self.statements.init(), StmtExtra::None)),
+            StmtOp::Prepare(sql) => self
+                .statements
+                .prepare(stmt_id, &sql)
+                .map(|is_insert| (stmt_id, StmtExtra::IsInsert(is_insert))),
+            StmtOp::SetTableName(name) => self
+                .statements
+                .set_table_name(stmt_id, &name)
+                .map(|()| (stmt_id, StmtExtra::None)),
+            StmtOp::SetTags(tags) => self
+                .statements
+                .set_tags(stmt_id, &tags)
+                .map(|()| (stmt_id, StmtExtra::None)),
+            StmtOp::BindBlock(block) => self
+                .statements
+                .bind_block(stmt_id, &block)
+                .map(|()| (stmt_id, StmtExtra::None)),
+            StmtOp::BindJson(columns) => self
+                .statements
+                .bind_json(stmt_id, &columns)
+                .map(|()| (stmt_id, StmtExtra::None)),
+            StmtOp::AddBatch => self
+                .statements
+                .add_batch(stmt_id)
+                .map(|()| (stmt_id, StmtExtra::None)),
+            StmtOp::Exec => self
+                .exec_statement(stmt_id)
+                .await
+                .map(|affected| (stmt_id, StmtExtra::Affected(affected))),
+            StmtOp::Close => {
+                self.statements.close(stmt_id);
+                return None;
+            }
+        };
+        Some(match result {
+            Ok((stmt_id, extra)) => Reply::Stmt {
+                action,
+                req_id,
+                stmt_id,
+                extra,
+            },
+            Err(error) => Reply::StmtError {
+                action: action.to_owned(),
+                req_id,
+                stmt_id,
+                error,
+            },
+        })
+    }
+
+    /// Runs the INSERTs for everything bound since the last exec.
+    async fn exec_statement(&mut self, stmt_id: u64) -> Result<usize, TdError> {
+        let mut affected = 0;
+        for sql in self.statements.take_inserts(stmt_id)? {
+            if let Output::Affected(rows) =
+                self.state.run_in(Arc::clone(&self.session), sql).await?
+            {
+                affected += rows;
+            }
+        }
+        Ok(affected)
     }
 
     fn spawn_query(&self, action: &'static str, req_id: u64, sql: String, started: Instant) {

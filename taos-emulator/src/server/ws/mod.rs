@@ -4,6 +4,7 @@ mod connection;
 mod reply;
 mod request;
 mod results;
+mod stmt;
 
 use std::sync::Arc;
 
@@ -49,7 +50,7 @@ async fn read_requests(mut connection: Connection, mut stream: SplitStream<WebSo
     while let Some(Ok(message)) = stream.next().await {
         let request = match message {
             Message::Text(text) => request::parse_text(text.as_str()),
-            Message::Binary(frame) => request::parse_binary(&frame),
+            Message::Binary(frame) => request::parse_binary(frame),
             // Pings are answered by the socket itself while it is read, and
             // after a Close reading on lets it send the closing handshake.
             Message::Ping(_) | Message::Pong(_) | Message::Close(_) => continue,

@@ -56,6 +56,16 @@ pub(crate) enum RawFetch {
     Failed(TdError),
 }
 
+/// What a successful stmt action reports besides `stmt_id`.
+#[derive(Debug)]
+pub(crate) enum StmtExtra {
+    None,
+    /// `prepare`.
+    IsInsert(bool),
+    /// `exec`.
+    Affected(usize),
+}
+
 /// A reply to exactly one request.
 #[derive(Debug)]
 pub(crate) enum Reply {
@@ -91,6 +101,21 @@ pub(crate) enum Reply {
     CurrentDb { req_id: u64, db: String },
     /// `get_server_info`.
     ServerInfo { req_id: u64, info: String },
+    /// A successful stmt action.
+    Stmt {
+        action: &'static str,
+        req_id: u64,
+        stmt_id: u64,
+        extra: StmtExtra,
+    },
+    /// A failed stmt action. The client routes it by `stmt_id`, and parses
+    /// a `prepare` reply only when it has `is_insert`.
+    StmtError {
+        action: String,
+        req_id: u64,
+        stmt_id: u64,
+        error: TdError,
+    },
     /// Any failure, answered under the request's own action name.
     Error {
         action: String,
@@ -183,6 +208,42 @@ impl Reply {
             Reply::ServerInfo { req_id, info } => {
                 let mut obj = envelope(0, "", "get_server_info", req_id, timing_ns);
                 obj.insert("info".into(), info.into());
+                text(obj)
+            }
+            Reply::Stmt {
+                action,
+                req_id,
+                stmt_id,
+                extra,
+            } => {
+                let mut obj = envelope(0, "", action, req_id, timing_ns);
+                obj.insert("stmt_id".into(), stmt_id.into());
+                match extra {
+                    StmtExtra::None => {}
+                    StmtExtra::IsInsert(is_insert) => {
+                        obj.insert("is_insert".into(), is_insert.into());
+                    }
+                    StmtExtra::Affected(rows) => {
+                        obj.insert("affected".into(), rows.into());
+                    }
+                }
+                text(obj)
+            }
+            Reply::StmtError {
+                action,
+                req_id,
+                stmt_id,
+                error,
+            } => {
+                let mut obj = envelope(
+                    error.code & 0xffff,
+                    &error.message,
+                    &action,
+                    req_id,
+                    timing_ns,
+                );
+                obj.insert("stmt_id".into(), stmt_id.into());
+                obj.insert("is_insert".into(), false.into());
                 text(obj)
             }
             Reply::Error {

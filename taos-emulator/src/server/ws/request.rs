@@ -4,6 +4,7 @@
 //! [`Request::Invalid`], which carries what is needed to answer it under the
 //! right action name and `req_id`, the way taosAdapter does.
 
+use bytes::Bytes;
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -43,12 +44,52 @@ pub(crate) enum Request {
     CurrentDb { req_id: u64 },
     /// `get_server_info`.
     ServerInfo { req_id: u64 },
-    /// Anything else: answered with an 0xffff error under `action`.
+    /// A prepared-statement (stmt v1) action.
+    Stmt {
+        req_id: u64,
+        stmt_id: u64,
+        op: StmtOp,
+    },
+    /// Anything else: answered with an 0xffff error under `action` (and
+    /// `stmt_id`, for statement actions, which the client routes by it).
     Invalid {
         action: String,
         req_id: u64,
+        stmt_id: Option<u64>,
         message: String,
     },
+}
+
+/// A stmt v1 action.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum StmtOp {
+    Init,
+    Prepare(String),
+    SetTableName(String),
+    SetTags(Vec<Value>),
+    /// Binary action 2: a raw block.
+    BindBlock(Bytes),
+    /// JSON `bind`: `columns[c][r]`.
+    BindJson(Vec<Vec<Value>>),
+    AddBatch,
+    Exec,
+    Close,
+}
+
+impl StmtOp {
+    /// The action name replies carry.
+    pub(crate) fn action(&self) -> &'static str {
+        match self {
+            StmtOp::Init => "init",
+            StmtOp::Prepare(_) => "prepare",
+            StmtOp::SetTableName(_) => "set_table_name",
+            StmtOp::SetTags(_) => "set_tags",
+            StmtOp::BindBlock(_) | StmtOp::BindJson(_) => "bind",
+            StmtOp::AddBatch => "add_batch",
+            StmtOp::Exec => "exec",
+            StmtOp::Close => "close",
+        }
+    }
 }
 
 impl Request {
@@ -68,6 +109,7 @@ impl Request {
             Request::CheckServerStatus { req_id } => ("check_server_status", *req_id),
             Request::CurrentDb { req_id } => ("get_current_db", *req_id),
             Request::ServerInfo { req_id } => ("get_server_info", *req_id),
+            Request::Stmt { req_id, op, .. } => (op.action(), *req_id),
             Request::Invalid { action, req_id, .. } => (action, *req_id),
         }
     }
@@ -108,6 +150,22 @@ struct ResultArgs {
     req_id: u64,
     #[serde(default)]
     id: u64,
+}
+
+#[derive(Deserialize)]
+struct StmtArgs {
+    #[serde(default)]
+    req_id: u64,
+    #[serde(default)]
+    stmt_id: u64,
+    #[serde(default)]
+    sql: Option<String>,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    tags: Option<Vec<Value>>,
+    #[serde(default)]
+    columns: Option<Vec<Vec<Value>>>,
 }
 
 #[derive(Deserialize)]
@@ -155,6 +213,8 @@ pub(crate) fn parse_text(text: &str) -> Request {
         "get_server_info" => {
             from_args::<ReqIdArgs>(&args).map(|a| Request::ServerInfo { req_id: a.req_id })
         }
+        "init" | "prepare" | "set_table_name" | "set_tags" | "bind" | "add_batch" | "exec"
+        | "close" => return parse_stmt(&action, &args, req_id),
         _ => {
             let message = format!("unknown action {action}");
             return invalid(&action, req_id, &message);
@@ -166,6 +226,36 @@ pub(crate) fn parse_text(text: &str) -> Request {
     })
 }
 
+fn parse_stmt(action: &str, args: &Value, req_id: u64) -> Request {
+    let stmt_id = args.get("stmt_id").and_then(Value::as_u64);
+    let op = from_args::<StmtArgs>(args).and_then(|a| {
+        let op = match action {
+            "init" => StmtOp::Init,
+            "prepare" => StmtOp::Prepare(a.sql?),
+            "set_table_name" => StmtOp::SetTableName(a.name?),
+            "set_tags" => StmtOp::SetTags(a.tags?),
+            "bind" => StmtOp::BindJson(a.columns?),
+            "add_batch" => StmtOp::AddBatch,
+            "exec" => StmtOp::Exec,
+            _ => StmtOp::Close,
+        };
+        Some((a.req_id, a.stmt_id, op))
+    });
+    match op {
+        Some((req_id, stmt_id, op)) => Request::Stmt {
+            req_id,
+            stmt_id,
+            op,
+        },
+        None => Request::Invalid {
+            action: action.to_owned(),
+            req_id,
+            stmt_id,
+            message: format!("unmarshal stmt {} request error", action.replace('_', " ")),
+        },
+    }
+}
+
 fn from_args<T: for<'de> Deserialize<'de>>(args: &Value) -> Option<T> {
     T::deserialize(args).ok()
 }
@@ -174,26 +264,33 @@ fn invalid(action: &str, req_id: u64, message: &str) -> Request {
     Request::Invalid {
         action: action.to_owned(),
         req_id,
+        stmt_id: None,
         message: message.to_owned(),
     }
 }
 
 const BINARY_HEADER: usize = 24;
+const STMT_BIND: u64 = 2;
 const BINARY_QUERY: u64 = 6;
 const FETCH_RAW_BLOCK: u64 = 7;
 const PROTOCOL_VERSION: u16 = 1;
 
 /// Parses a binary frame: `u64 req_id | u64 resource id | u64 action | ...`.
-pub(crate) fn parse_binary(frame: &[u8]) -> Request {
+pub(crate) fn parse_binary(frame: Bytes) -> Request {
     if frame.len() < BINARY_HEADER {
         return invalid("", 0, "message length is too short");
     }
-    let req_id = le_u64(frame, 0);
-    let resource_id = le_u64(frame, 8);
-    let action = le_u64(frame, 16);
+    let req_id = le_u64(&frame, 0);
+    let resource_id = le_u64(&frame, 8);
+    let action = le_u64(&frame, 16);
     match action {
-        BINARY_QUERY => parse_binary_query(frame, req_id),
-        FETCH_RAW_BLOCK => parse_fetch_raw(frame, req_id, resource_id),
+        STMT_BIND => Request::Stmt {
+            req_id,
+            stmt_id: resource_id,
+            op: StmtOp::BindBlock(frame.slice(BINARY_HEADER..)),
+        },
+        BINARY_QUERY => parse_binary_query(&frame, req_id),
+        FETCH_RAW_BLOCK => parse_fetch_raw(&frame, req_id, resource_id),
         _ => {
             let message = format!("unknown binary action {action}");
             invalid(binary_action_name(action), req_id, &message)
@@ -206,7 +303,6 @@ pub(crate) fn parse_binary(frame: &[u8]) -> Request {
 fn binary_action_name(action: u64) -> &'static str {
     match action {
         1 => "set_tags",
-        2 => "bind",
         3 => "write_raw",
         4 => "write_raw_block",
         5 => "write_raw_block_with_fields",
@@ -352,7 +448,7 @@ mod tests {
     #[test]
     fn binary_query_round_trip() {
         assert_eq!(
-            parse_binary(&binary_query(7, "select 1")),
+            parse_binary(binary_query(7, "select 1").into()),
             Request::Query {
                 action: "binary_query",
                 req_id: 7,
@@ -366,7 +462,7 @@ mod tests {
         let mut f = binary_query(7, "select 1");
         f.truncate(f.len() - 2);
         assert_eq!(
-            parse_binary(&f),
+            parse_binary(f.into()),
             invalid(
                 "binary_query",
                 7,
@@ -378,23 +474,54 @@ mod tests {
     #[test]
     fn short_and_unknown_binary_frames() {
         assert_eq!(
-            parse_binary(&[1, 2, 3]),
+            parse_binary(Bytes::from_static(&[1, 2, 3])),
             invalid("", 0, "message length is too short")
         );
         assert_eq!(
-            parse_binary(&header(4, 0, 99)),
+            parse_binary(header(4, 0, 99).into()),
             invalid("unknown", 4, "unknown binary action 99")
         );
         assert_eq!(
-            parse_binary(&header(4, 0, 6)),
+            parse_binary(header(4, 0, 6).into()),
             invalid("binary_query", 4, "message length is too short")
+        );
+    }
+
+    #[test]
+    fn stmt_actions() {
+        assert_eq!(
+            parse_text(r#"{"action":"prepare","args":{"req_id":1,"stmt_id":2,"sql":"INSERT"}}"#),
+            Request::Stmt {
+                req_id: 1,
+                stmt_id: 2,
+                op: StmtOp::Prepare("INSERT".into())
+            }
+        );
+        assert_eq!(
+            parse_text(r#"{"action":"set_tags","args":{"req_id":1,"stmt_id":2}}"#),
+            Request::Invalid {
+                action: "set_tags".into(),
+                req_id: 1,
+                stmt_id: Some(2),
+                message: "unmarshal stmt set tags request error".into()
+            }
+        );
+        let mut f = header(3, 2, 2);
+        f.extend_from_slice(&[9, 9]);
+        assert_eq!(
+            parse_binary(f.into()),
+            Request::Stmt {
+                req_id: 3,
+                stmt_id: 2,
+                op: StmtOp::BindBlock(Bytes::from_static(&[9, 9]))
+            }
         );
     }
 
     #[test]
     fn fetch_raw_needs_version() {
         assert_eq!(
-            parse_binary(&header(4, 2, 7)),
+            parse_binary(header(4, 2, 7).into()),
             Request::FetchRawInvalid {
                 req_id: 4,
                 id: 2,
@@ -403,6 +530,9 @@ mod tests {
         );
         let mut f = header(4, 2, 7);
         f.extend_from_slice(&1u16.to_le_bytes());
-        assert_eq!(parse_binary(&f), Request::FetchRaw { req_id: 4, id: 2 });
+        assert_eq!(
+            parse_binary(f.into()),
+            Request::FetchRaw { req_id: 4, id: 2 }
+        );
     }
 }

@@ -1,0 +1,234 @@
+//! Prepared statements (stmt v1) of one connection.
+//!
+//! Bound rows are buffered per target table and turned into plain INSERT
+//! statements at `exec` (see [`template`]).
+
+mod literal;
+mod template;
+
+use std::collections::HashMap;
+
+use serde_json::Value;
+
+use self::template::Template;
+use super::reply::ADAPTER_ERROR;
+use crate::api::TdError;
+
+/// Rows bound for one table (and tag set) since the last `exec`.
+#[derive(Debug)]
+struct Batch {
+    table: Option<String>,
+    tags: Vec<String>,
+    rows: Vec<Vec<String>>,
+}
+
+#[derive(Debug, Default)]
+struct Statement {
+    template: Option<Template>,
+    table: Option<String>,
+    tags: Vec<String>,
+    batches: Vec<Batch>,
+}
+
+/// The statements a connection has open; ids count from 1 and are not reused.
+#[derive(Debug, Default)]
+pub(crate) struct Statements {
+    last_id: u64,
+    open: HashMap<u64, Statement>,
+}
+
+impl Statements {
+    /// `init`: a fresh statement id.
+    pub(crate) fn init(&mut self) -> u64 {
+        self.last_id += 1;
+        self.open.insert(self.last_id, Statement::default());
+        self.last_id
+    }
+
+    /// `prepare`: returns `is_insert`.
+    pub(crate) fn prepare(&mut self, id: u64, sql: &str) -> Result<bool, TdError> {
+        let stmt = self.get(id)?;
+        let template = Template::parse(sql)?;
+        *stmt = Statement {
+            template: Some(template),
+            ..Statement::default()
+        };
+        Ok(true)
+    }
+
+    /// `set_table_name`.
+    pub(crate) fn set_table_name(&mut self, id: u64, name: &str) -> Result<(), TdError> {
+        let stmt = self.get(id)?;
+        stmt.template()?;
+        stmt.table = Some(name.to_owned());
+        Ok(())
+    }
+
+    /// `set_tags`, as JSON values in tag order.
+    pub(crate) fn set_tags(&mut self, id: u64, tags: &[Value]) -> Result<(), TdError> {
+        let stmt = self.get(id)?;
+        if tags.len() != stmt.template()?.tags() {
+            return Err(TdError::new(ADAPTER_ERROR, "stmt tags count not match"));
+        }
+        stmt.tags = tags.iter().map(literal::json).collect();
+        Ok(())
+    }
+
+    /// Binary `bind`: one raw block column per `?` in VALUES.
+    pub(crate) fn bind_block(&mut self, id: u64, block: &[u8]) -> Result<(), TdError> {
+        let stmt = self.get(id)?;
+        let columns = stmt.template()?.columns();
+        let rows = literal::block_rows(block)?;
+        if rows.first().is_some_and(|row| row.len() != columns) {
+            return Err(TdError::new(ADAPTER_ERROR, "stmt column count not match"));
+        }
+        stmt.push_rows(rows);
+        Ok(())
+    }
+
+    /// JSON `bind`: `columns[c][r]`.
+    pub(crate) fn bind_json(&mut self, id: u64, columns: &[Vec<Value>]) -> Result<(), TdError> {
+        let stmt = self.get(id)?;
+        if columns.len() != stmt.template()?.columns() {
+            return Err(TdError::new(ADAPTER_ERROR, "stmt column count not match"));
+        }
+        let rows = columns.first().map_or(0, Vec::len);
+        if columns.iter().any(|c| c.len() != rows) {
+            return Err(TdError::new(
+                ADAPTER_ERROR,
+                "stmt columns have different lengths",
+            ));
+        }
+        let rows = (0..rows)
+            .map(|r| columns.iter().map(|c| literal::json(&c[r])).collect())
+            .collect();
+        stmt.push_rows(rows);
+        Ok(())
+    }
+
+    /// `add_batch`: rows are already kept per table, so this only checks the id.
+    pub(crate) fn add_batch(&mut self, id: u64) -> Result<(), TdError> {
+        self.get(id)?.template().map(|_| ())
+    }
+
+    /// `exec`: the INSERT statements for everything bound since the last exec.
+    pub(crate) fn take_inserts(&mut self, id: u64) -> Result<Vec<String>, TdError> {
+        let stmt = self.get(id)?;
+        let template = stmt.template()?.clone();
+        let batches = std::mem::take(&mut stmt.batches);
+        batches
+            .iter()
+            .map(|batch| {
+                if template.has_table_slot() && batch.table.is_none() {
+                    return Err(TdError::new(ADAPTER_ERROR, "stmt table name is not set"));
+                }
+                Ok(template.render(batch.table.as_deref(), &batch.tags, &batch.rows))
+            })
+            .collect()
+    }
+
+    /// `close`.
+    pub(crate) fn close(&mut self, id: u64) {
+        self.open.remove(&id);
+    }
+
+    fn get(&mut self, id: u64) -> Result<&mut Statement, TdError> {
+        self.open
+            .get_mut(&id)
+            .ok_or_else(|| TdError::new(ADAPTER_ERROR, "stmt is nil"))
+    }
+}
+
+impl Statement {
+    fn template(&self) -> Result<&Template, TdError> {
+        self.template
+            .as_ref()
+            .ok_or_else(|| TdError::new(ADAPTER_ERROR, "stmt is not prepared"))
+    }
+
+    fn push_rows(&mut self, rows: Vec<Vec<String>>) {
+        match self.batches.last_mut() {
+            Some(last) if last.table == self.table && last.tags == self.tags => {
+                last.rows.extend(rows)
+            }
+            _ => self.batches.push(Batch {
+                table: self.table.clone(),
+                tags: self.tags.clone(),
+                rows,
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+    use taos_query::common::views::{views_to_raw_block, ColumnView};
+
+    fn block(ts: Vec<i64>, v: Vec<i32>) -> Vec<u8> {
+        views_to_raw_block(&[
+            ColumnView::from_millis_timestamp(ts),
+            ColumnView::from_ints(v),
+        ])
+    }
+
+    #[test]
+    fn binds_per_table_until_exec() {
+        let mut stmts = Statements::default();
+        let id = stmts.init();
+        assert_eq!(id, 1);
+        assert_eq!(
+            stmts.prepare(id, "INSERT INTO ? USING st TAGS(?) VALUES(?, ?)"),
+            Ok(true)
+        );
+        stmts.set_table_name(id, "d1").unwrap();
+        stmts.set_tags(id, &[json!(7)]).unwrap();
+        stmts
+            .bind_block(id, &block(vec![1, 2], vec![10, 20]))
+            .unwrap();
+        stmts.add_batch(id).unwrap();
+        stmts.bind_block(id, &block(vec![3], vec![30])).unwrap();
+        stmts.set_table_name(id, "d2").unwrap();
+        stmts.set_tags(id, &[json!(8)]).unwrap();
+        stmts
+            .bind_json(id, &[vec![json!(4)], vec![json!(null)]])
+            .unwrap();
+        assert_eq!(
+            stmts.take_inserts(id).unwrap(),
+            [
+                "INSERT INTO d1 USING st TAGS(7) VALUES (1, 10) (2, 20) (3, 30)",
+                "INSERT INTO d2 USING st TAGS(8) VALUES (4, NULL)",
+            ]
+        );
+        assert!(stmts.take_inserts(id).unwrap().is_empty());
+        stmts.close(id);
+        assert_eq!(stmts.init(), 2);
+    }
+
+    #[test]
+    fn misuse_is_reported() {
+        let mut stmts = Statements::default();
+        assert_eq!(stmts.add_batch(9).unwrap_err().message, "stmt is nil");
+        let id = stmts.init();
+        assert_eq!(
+            stmts.set_table_name(id, "d1").unwrap_err().message,
+            "stmt is not prepared"
+        );
+        stmts.prepare(id, "INSERT INTO ? VALUES(?, ?)").unwrap();
+        assert_eq!(
+            stmts.set_tags(id, &[json!(1)]).unwrap_err().message,
+            "stmt tags count not match"
+        );
+        let one_column = views_to_raw_block(&[ColumnView::from_ints(vec![1])]);
+        assert_eq!(
+            stmts.bind_block(id, &one_column).unwrap_err().message,
+            "stmt column count not match"
+        );
+        stmts.bind_block(id, &block(vec![1], vec![1])).unwrap();
+        assert_eq!(
+            stmts.take_inserts(id).unwrap_err().message,
+            "stmt table name is not set"
+        );
+    }
+}
