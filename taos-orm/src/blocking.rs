@@ -7,13 +7,19 @@
 use std::ops::Deref;
 use std::sync::Arc;
 
-use taos::taos_query::common::{Precision, RawBlock};
 use taos::sync::{Fetchable, Queryable};
+use taos::taos_query::common::{Precision, RawBlock};
 use taos::Taos;
 
+use std::borrow::Borrow;
+
+use crate::database::{count_query, insert_failed, parse_precision, precision_query};
+use crate::ddl::{self, DatabaseOptions};
 use crate::decode::ColumnMap;
 use crate::error::{Error, Result};
+use crate::insert::{InsertSql, MAX_SQL_LEN};
 use crate::table::TdTable;
+use crate::InsertReport;
 
 /// A source of sync connections: a [`Taos`], a reference or `Arc` to one, or
 /// an r2d2 pool (with the `r2d2` feature).
@@ -81,6 +87,7 @@ pub struct Database<C> {
     conn: C,
     name: String,
     precision: Precision,
+    max_sql_len: usize,
 }
 
 impl<C: SyncConnection> Database<C> {
@@ -90,7 +97,115 @@ impl<C: SyncConnection> Database<C> {
             conn,
             name: name.into(),
             precision,
+            max_sql_len: MAX_SQL_LEN,
         }
+    }
+
+    /// Creates the database if it does not exist and returns a handle on it
+    /// (see [`crate::Database::create`]).
+    pub fn create(conn: C, options: &DatabaseOptions) -> Result<Self> {
+        conn.acquire()?.exec(options.create_sql()?)?;
+        Ok(Database::new(
+            conn,
+            options.name(),
+            options.effective_precision(),
+        ))
+    }
+
+    /// A handle on an existing database, reading its precision from the server.
+    pub fn open(conn: C, name: impl Into<String>) -> Result<Self> {
+        let name = name.into();
+        let reported: Option<String> = conn.acquire()?.query_one(precision_query(&name)?)?;
+        let precision = parse_precision(&name, reported.as_deref())?;
+        Ok(Database::new(conn, name, precision))
+    }
+
+    /// Caps the length of each statement this handle sends.
+    pub fn with_max_sql_len(mut self, max: usize) -> Self {
+        self.max_sql_len = max;
+        self
+    }
+
+    /// Drops the database and everything in it.
+    pub fn drop_database(self) -> Result<()> {
+        self.exec(&ddl::drop_database(&self.name)?)?;
+        Ok(())
+    }
+
+    /// Creates `T`'s super table (or normal table) if it does not exist.
+    pub fn create_table<T: TdTable>(&self) -> Result<()> {
+        self.exec(&ddl::create_table::<T>(Some(&self.name))?)?;
+        Ok(())
+    }
+
+    /// Drops `T`'s table (a super table with all its child tables).
+    pub fn drop_table<T: TdTable>(&self) -> Result<()> {
+        self.exec(&ddl::drop_table::<T>(Some(&self.name))?)?;
+        Ok(())
+    }
+
+    /// Creates the child table of every row that lacks one.
+    pub fn create_child_tables<T, I>(&self, rows: I) -> Result<usize>
+    where
+        T: TdTable,
+        I: IntoIterator,
+        I::Item: Borrow<T>,
+    {
+        let statements = ddl::create_child_tables::<T, I>(
+            Some(&self.name),
+            rows,
+            self.precision,
+            self.max_sql_len,
+        )?;
+        let guard = self.conn.acquire()?;
+        let mut created = 0;
+        for sql in &statements {
+            created += guard.exec(sql)?;
+        }
+        Ok(created)
+    }
+
+    /// Inserts rows (see [`crate::Database::insert`] for the guarantees).
+    pub fn insert<T, I>(&self, rows: I) -> Result<InsertReport>
+    where
+        T: TdTable,
+        I: IntoIterator,
+        I::Item: Borrow<T>,
+    {
+        let batches = InsertSql::<T>::new(self.precision)
+            .max_sql_len(self.max_sql_len)
+            .database(Some(&self.name))
+            .build(rows)?;
+        let guard = self.conn.acquire()?;
+        let mut report = InsertReport::default();
+        for (i, batch) in batches.iter().enumerate() {
+            match guard.exec(&batch.sql) {
+                Ok(affected) => {
+                    report.affected += affected;
+                    report.rows += batch.rows.len();
+                    report.statements += 1;
+                }
+                Err(e) => {
+                    return Err(insert_failed(
+                        T::SCHEMA.name,
+                        &batches,
+                        i,
+                        report.rows,
+                        e.into(),
+                    ))
+                }
+            }
+        }
+        Ok(report)
+    }
+
+    /// Counts the rows of `T`'s table.
+    pub fn count<T: TdTable>(&self) -> Result<u64> {
+        let n: Option<i64> = self
+            .conn
+            .acquire()?
+            .query_one(count_query::<T>(&self.name)?)?;
+        Ok(n.unwrap_or(0).max(0) as u64)
     }
 
     /// The database name.

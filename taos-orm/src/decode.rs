@@ -11,6 +11,25 @@ use crate::schema::TableSchema;
 use crate::table::{ReadFieldError, ReadFieldErrorKind, RowSource, TdTable};
 use crate::value::{FromValueError, TdType};
 
+/// Reads every row of a raw block into `T`, mapping columns by the block's
+/// field names.
+///
+/// Useful for blocks obtained outside this crate, e.g. from `taos`'s
+/// `ResultSet::blocks()`. The block must carry field names (blocks from query
+/// results do).
+///
+/// # Errors
+///
+/// [`Error::Decode`] naming the struct, field, column and types when a column
+/// is missing, a NULL meets a non-`Option` field, or a type does not convert.
+pub fn decode_block<T: TdTable>(block: &RawBlock) -> Result<Vec<T>> {
+    let names = block.field_names();
+    let map = ColumnMap::from_names::<T>(names.iter().map(String::as_str));
+    let mut out = Vec::with_capacity(block.nrows());
+    map.decode_block(block, &mut out)?;
+    Ok(out)
+}
+
 /// Where each of a struct's read fields sits in a result, by column index.
 #[derive(Debug, Clone)]
 pub(crate) struct ColumnMap {
@@ -25,25 +44,30 @@ impl ColumnMap {
     /// case-insensitive unless backticked, and result names come back as the
     /// server stores them, so matching ignores ASCII case.
     pub(crate) fn new<T: TdTable>(fields: &[Field]) -> Self {
+        Self::from_names::<T>(fields.iter().map(Field::name))
+    }
+
+    fn from_names<'a, T: TdTable>(names: impl Iterator<Item = &'a str>) -> Self {
         let schema = T::SCHEMA;
+        let names: Vec<String> = names.map(str::to_owned).collect();
         let columns = schema
             .read_fields
             .iter()
-            .map(|f| {
-                fields
-                    .iter()
-                    .position(|c| c.name().eq_ignore_ascii_case(f.column))
-            })
+            .map(|f| names.iter().position(|c| c.eq_ignore_ascii_case(f.column)))
             .collect();
         ColumnMap {
             schema,
             columns,
-            names: fields.iter().map(|f| f.name().to_owned()).collect(),
+            names,
         }
     }
 
     /// Decodes every row of `block`, appending to `out`.
-    pub(crate) fn decode_block<T: TdTable>(&self, block: &RawBlock, out: &mut Vec<T>) -> Result<()> {
+    pub(crate) fn decode_block<T: TdTable>(
+        &self,
+        block: &RawBlock,
+        out: &mut Vec<T>,
+    ) -> Result<()> {
         out.reserve(block.nrows());
         for row in 0..block.nrows() {
             out.push(self.decode_row(block, row)?);

@@ -40,7 +40,9 @@ pub enum Error {
     },
 
     /// A single row whose SQL cannot fit within the maximum statement length.
-    #[error("row {row} of `{table}` needs {needed} bytes of SQL, over the {max}-byte statement limit")]
+    #[error(
+        "row {row} of `{table}` needs {needed} bytes of SQL, over the {max}-byte statement limit"
+    )]
     RowTooLarge {
         /// Index of the row in the input.
         row: usize,
@@ -65,6 +67,28 @@ pub enum Error {
         column: String,
         /// Missing column, NULL into non-Option, or type mismatch.
         reason: DecodeReason,
+    },
+
+    /// An insert failed part-way: some statements were written, one failed,
+    /// the rest were not sent.
+    ///
+    /// `unwritten` lists the input row indices that are not confirmed written
+    /// (the failed statement's rows and every later one); all other rows were
+    /// written. Re-inserting the unwritten rows is safe: TDengine treats a row
+    /// with an existing timestamp as an update.
+    #[error("insert into `{table}` failed with {written} of {total} rows written ({} left unwritten): {source}", unwritten.len())]
+    Insert {
+        /// The table name.
+        table: &'static str,
+        /// How many input rows were written.
+        written: usize,
+        /// How many rows the insert was given.
+        total: usize,
+        /// Indices of the input rows not written, ascending.
+        unwritten: Vec<usize>,
+        /// The failure.
+        #[source]
+        source: Box<Error>,
     },
 
     /// A query expected a row and got none.
@@ -136,7 +160,10 @@ impl Error {
 
     /// Whether the server said the table (or super table) does not exist.
     pub fn is_table_not_exist(&self) -> bool {
-        matches!(self.code(), Some(codes::TABLE_NOT_EXIST | codes::STABLE_NOT_EXIST))
+        matches!(
+            self.code(),
+            Some(codes::TABLE_NOT_EXIST | codes::STABLE_NOT_EXIST)
+        )
     }
 
     /// Whether the server said the database does not exist.

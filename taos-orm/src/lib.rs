@@ -9,6 +9,7 @@ extern crate self as taos_orm;
 
 pub mod blocking;
 mod connection;
+mod database;
 pub mod ddl;
 mod decode;
 pub mod error;
@@ -22,6 +23,9 @@ mod types;
 mod value;
 
 pub use connection::{redact_dsn, Connection, Pool};
+pub use database::{Database, InsertReport};
+pub use ddl::DatabaseOptions;
+pub use decode::decode_block;
 pub use error::{DecodeReason, Error, Result};
 pub use insert::{InsertBatch, InsertSql, InsertWriter, MAX_SQL_LEN};
 #[cfg(feature = "r2d2")]

@@ -1,0 +1,432 @@
+//! The async handle on one database: every typed operation goes through it.
+
+use std::borrow::Borrow;
+use std::time::Instant;
+
+use futures::Stream;
+use taos::taos_query::common::{Precision, RawBlock};
+use taos::{AsyncFetchable, AsyncQueryable};
+use tracing::Instrument;
+
+use crate::connection::Connection;
+use crate::ddl::{self, DatabaseOptions};
+use crate::decode::ColumnMap;
+use crate::error::{codes, Error, Result};
+use crate::insert::{InsertBatch, InsertSql, MAX_SQL_LEN};
+use crate::table::TdTable;
+
+/// One database on a connection source ([`Connection`]: a `Taos`, or a pool):
+/// its name and the timestamp precision that inserts must use.
+///
+/// Every typed operation lives here: creating the table of a struct and its
+/// child tables, inserting rows, reading rows back, counting, dropping.
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn demo() -> taos_orm::Result<()> {
+/// use taos_orm::{Database, DatabaseOptions, Precision, TdTable};
+///
+/// #[derive(TdTable)]
+/// #[taos(stable = "meters", child = "d{device}")]
+/// struct Meter {
+///     #[taos(ts)]
+///     ts: chrono::DateTime<chrono::Utc>,
+///     current: f32,
+///     #[taos(tag)]
+///     device: i32,
+/// }
+///
+/// let taos = taos::TaosBuilder::from_dsn("ws://localhost:6041")?.build().await?;
+/// let db = Database::create(&taos, &DatabaseOptions::new("power")).await?;
+/// db.create_table::<Meter>().await?;
+/// db.insert(&[Meter { ts: chrono::Utc::now(), current: 10.2, device: 1 }]).await?;
+/// let rows: Vec<Meter> = db.fetch_all("SELECT * FROM power.meters").await?;
+/// assert_eq!(db.count::<Meter>().await?, rows.len() as u64);
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+pub struct Database<C> {
+    conn: C,
+    name: String,
+    precision: Precision,
+    max_sql_len: usize,
+}
+
+/// What an insert wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct InsertReport {
+    /// Input rows written.
+    pub rows: usize,
+    /// Rows the server reported as affected.
+    pub affected: usize,
+    /// Statements sent.
+    pub statements: usize,
+}
+
+impl<C: Connection> Database<C> {
+    /// A handle on database `name`, whose precision the caller knows. No I/O.
+    pub fn new(conn: C, name: impl Into<String>, precision: Precision) -> Self {
+        Database {
+            conn,
+            name: name.into(),
+            precision,
+            max_sql_len: MAX_SQL_LEN,
+        }
+    }
+
+    /// Creates the database if it does not exist (`CREATE DATABASE IF NOT
+    /// EXISTS` with `options`) and returns a handle on it.
+    ///
+    /// The handle's precision is the one `options` asks for (milliseconds
+    /// when unset); an existing database keeps its own, so use
+    /// [`Database::open`] when it may already exist with another precision.
+    pub async fn create(conn: C, options: &DatabaseOptions) -> Result<Self> {
+        let sql = options.create_sql()?;
+        run_exec(&conn, &sql, "CREATE DATABASE", options.name()).await?;
+        Ok(Database::new(
+            conn,
+            options.name(),
+            options.effective_precision(),
+        ))
+    }
+
+    /// A handle on an existing database, reading its precision from the server.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Taos`] with code `0x0388` when the database does not exist.
+    pub async fn open(conn: C, name: impl Into<String>) -> Result<Self> {
+        let name = name.into();
+        let sql = precision_query(&name)?;
+        let precision: Option<String> = {
+            let guard = conn.acquire().await?;
+            guard.query_one(&sql).await?
+        };
+        let precision = parse_precision(&name, precision.as_deref())?;
+        Ok(Database::new(conn, name, precision))
+    }
+
+    /// Caps the length of each statement this handle sends (default
+    /// [`MAX_SQL_LEN`], TDengine's default `maxSQLLength`).
+    pub fn with_max_sql_len(mut self, max: usize) -> Self {
+        self.max_sql_len = max;
+        self
+    }
+
+    /// The database name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The database's timestamp precision.
+    pub fn precision(&self) -> Precision {
+        self.precision
+    }
+
+    /// The connection source.
+    pub fn connection(&self) -> &C {
+        &self.conn
+    }
+
+    /// Drops the database and everything in it (`DROP DATABASE IF EXISTS`).
+    pub async fn drop_database(self) -> Result<()> {
+        let sql = ddl::drop_database(&self.name)?;
+        run_exec(&self.conn, &sql, "DROP DATABASE", &self.name).await?;
+        Ok(())
+    }
+
+    /// Creates `T`'s super table (or normal table) if it does not exist.
+    pub async fn create_table<T: TdTable>(&self) -> Result<()> {
+        let sql = ddl::create_table::<T>(Some(&self.name))?;
+        run_exec(&self.conn, &sql, "CREATE", T::SCHEMA.name).await?;
+        Ok(())
+    }
+
+    /// Drops `T`'s table (a super table with all its child tables).
+    pub async fn drop_table<T: TdTable>(&self) -> Result<()> {
+        let sql = ddl::drop_table::<T>(Some(&self.name))?;
+        run_exec(&self.conn, &sql, "DROP", T::SCHEMA.name).await?;
+        Ok(())
+    }
+
+    /// Creates the child table of every row that lacks one, with the row's
+    /// tags (`CREATE TABLE IF NOT EXISTS … USING … TAGS`). Inserting does this
+    /// by itself; call it to create tables ahead of data.
+    pub async fn create_child_tables<T, I>(&self, rows: I) -> Result<usize>
+    where
+        T: TdTable,
+        I: IntoIterator,
+        I::Item: Borrow<T>,
+    {
+        let statements = ddl::create_child_tables::<T, I>(
+            Some(&self.name),
+            rows,
+            self.precision,
+            self.max_sql_len,
+        )?;
+        let mut created = 0;
+        for sql in &statements {
+            created += run_exec(&self.conn, sql, "CREATE TABLE", T::SCHEMA.name).await?;
+        }
+        Ok(created)
+    }
+
+    /// Inserts rows, creating missing child tables on the way (`USING …
+    /// TAGS`). Rows are grouped per child table into as few statements as the
+    /// SQL length limit allows.
+    ///
+    /// Every row is rendered (and so validated) before anything is sent: a
+    /// bad value fails the whole call with [`Error::InvalidValue`] and writes
+    /// nothing.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidValue`] / [`Error::RowTooLarge`] naming the row, before
+    /// anything is written; [`Error::Insert`] when the server rejects a
+    /// statement, listing exactly the rows not written.
+    pub async fn insert<T, I>(&self, rows: I) -> Result<InsertReport>
+    where
+        T: TdTable,
+        I: IntoIterator,
+        I::Item: Borrow<T>,
+    {
+        let table = T::SCHEMA.name;
+        let span = tracing::debug_span!("taos_orm.insert", db = %self.name, table, rows = tracing::field::Empty);
+        async {
+            let started = Instant::now();
+            let batches = InsertSql::<T>::new(self.precision)
+                .max_sql_len(self.max_sql_len)
+                .database(Some(&self.name))
+                .build(rows)?;
+            let total: usize = batches.iter().map(|b| b.rows.len()).sum();
+            tracing::Span::current().record("rows", total);
+            let mut report = InsertReport::default();
+            let guard = self.conn.acquire().await?;
+            for (i, batch) in batches.iter().enumerate() {
+                match guard.exec(&batch.sql).await {
+                    Ok(affected) => {
+                        report.affected += affected;
+                        report.rows += batch.rows.len();
+                        report.statements += 1;
+                    }
+                    Err(e) => return Err(insert_failed(table, &batches, i, report.rows, e.into())),
+                }
+            }
+            tracing::debug!(
+                statements = report.statements,
+                elapsed_us = started.elapsed().as_micros() as u64,
+                "done"
+            );
+            Ok(report)
+        }
+        .instrument(span)
+        .await
+    }
+
+    /// Runs a statement without a result set and returns the affected rows.
+    pub async fn exec(&self, sql: &str) -> Result<usize> {
+        run_exec(&self.conn, sql, statement_kind(sql), &self.name).await
+    }
+
+    /// Runs a query and reads every row into `T`, mapping columns by name.
+    ///
+    /// Column order does not matter and extra columns are ignored. Table
+    /// names in `sql` should be qualified (`power.meters`) unless the
+    /// connection's DSN names the database.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Decode`] naming the struct, field, column and types when a
+    /// column is missing, a NULL meets a non-`Option` field, or types differ.
+    pub async fn fetch_all<T: TdTable>(&self, sql: &str) -> Result<Vec<T>> {
+        let span = tracing::debug_span!("taos_orm.fetch", db = %self.name, table = T::SCHEMA.name);
+        async {
+            let started = Instant::now();
+            let guard = self.conn.acquire().await?;
+            let mut rs = guard.query(sql).await?;
+            let map = ColumnMap::new::<T>(rs.fields());
+            let mut out = Vec::new();
+            while let Some(block) = next_block(&mut rs).await? {
+                map.decode_block(&block, &mut out)?;
+            }
+            tracing::debug!(
+                rows = out.len(),
+                elapsed_us = started.elapsed().as_micros() as u64,
+                "done"
+            );
+            Ok(out)
+        }
+        .instrument(span)
+        .await
+    }
+
+    /// Runs a query and reads its first row, if any.
+    pub async fn fetch_optional<T: TdTable>(&self, sql: &str) -> Result<Option<T>> {
+        let guard = self.conn.acquire().await?;
+        let mut rs = guard.query(sql).await?;
+        let map = ColumnMap::new::<T>(rs.fields());
+        while let Some(block) = next_block(&mut rs).await? {
+            if block.nrows() > 0 {
+                return map.decode_row(&block, 0).map(Some);
+            }
+        }
+        Ok(None)
+    }
+
+    /// Runs a query and reads its first row.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NoRows`] when the result is empty.
+    pub async fn fetch_one<T: TdTable>(&self, sql: &str) -> Result<T> {
+        self.fetch_optional(sql).await?.ok_or(Error::NoRows)
+    }
+
+    /// Runs a query and yields its rows one by one, holding one raw block at a
+    /// time: memory stays bounded however large the result.
+    pub fn stream<'a, T: TdTable + 'a>(
+        &'a self,
+        sql: &'a str,
+    ) -> impl Stream<Item = Result<T>> + 'a {
+        struct Cursor<G> {
+            // Keeps a pooled connection checked out while its result streams.
+            _guard: G,
+            rs: taos::ResultSet,
+            map: ColumnMap,
+            block: Option<RawBlock>,
+            row: usize,
+        }
+        futures::stream::try_unfold(
+            None,
+            move |cursor: Option<Cursor<C::Guard<'a>>>| async move {
+                let mut cursor = match cursor {
+                    Some(c) => c,
+                    None => {
+                        let guard = self.conn.acquire().await?;
+                        let rs = guard.query(sql).await?;
+                        let map = ColumnMap::new::<T>(rs.fields());
+                        Cursor {
+                            _guard: guard,
+                            rs,
+                            map,
+                            block: None,
+                            row: 0,
+                        }
+                    }
+                };
+                loop {
+                    if let Some(block) = &cursor.block {
+                        if cursor.row < block.nrows() {
+                            let value = cursor.map.decode_row::<T>(block, cursor.row)?;
+                            cursor.row += 1;
+                            return Ok(Some((value, Some(cursor))));
+                        }
+                    }
+                    cursor.block = next_block(&mut cursor.rs).await?;
+                    cursor.row = 0;
+                    if cursor.block.is_none() {
+                        return Ok(None);
+                    }
+                }
+            },
+        )
+    }
+
+    /// Counts the rows of `T`'s table (all child tables of a super table).
+    pub async fn count<T: TdTable>(&self) -> Result<u64> {
+        let sql = count_query::<T>(&self.name)?;
+        let guard = self.conn.acquire().await?;
+        let n: Option<i64> = guard.query_one(&sql).await?;
+        Ok(n.unwrap_or(0).max(0) as u64)
+    }
+}
+
+/// `SELECT COUNT(*)` over `T`'s table.
+pub(crate) fn count_query<T: TdTable>(database: &str) -> Result<String> {
+    let mut sql = String::from("SELECT COUNT(*) FROM ");
+    crate::sql::write_table_ref(&mut sql, Some(database), T::SCHEMA.name)?;
+    Ok(sql)
+}
+
+/// The query reading a database's precision from `information_schema`.
+pub(crate) fn precision_query(name: &str) -> Result<String> {
+    let mut sql =
+        String::from("SELECT `precision` FROM information_schema.ins_databases WHERE name = ");
+    crate::sql::write_quoted(&mut sql, &name.to_ascii_lowercase())
+        .map_err(|e| Error::InvalidArgument(format!("database name {name:?}: {e}")))?;
+    Ok(sql)
+}
+
+/// The precision `information_schema` reported, or "database not exist".
+pub(crate) fn parse_precision(name: &str, reported: Option<&str>) -> Result<Precision> {
+    match reported {
+        Some("ms") => Ok(Precision::Millisecond),
+        Some("us") => Ok(Precision::Microsecond),
+        Some("ns") => Ok(Precision::Nanosecond),
+        Some(other) => Err(Error::InvalidArgument(format!(
+            "database `{name}` reports an unknown precision {other:?}"
+        ))),
+        None => Err(Error::from(taos::Error::new(
+            (0x8000_0000u32 | codes::DB_NOT_EXIST) as i32,
+            format!("Database not exist: {name}"),
+        ))),
+    }
+}
+
+/// The error of an insert whose statement `failed_at` failed: the rows of
+/// that statement and of every later one are unwritten.
+pub(crate) fn insert_failed(
+    table: &'static str,
+    batches: &[InsertBatch],
+    failed_at: usize,
+    written: usize,
+    source: Error,
+) -> Error {
+    let mut unwritten: Vec<usize> = batches[failed_at..]
+        .iter()
+        .flat_map(|b| b.rows.iter().copied())
+        .collect();
+    unwritten.sort_unstable();
+    let total = written + unwritten.len();
+    tracing::warn!(table, written, unwritten = unwritten.len(), error = %source, "insert failed");
+    Error::Insert {
+        table,
+        written,
+        total,
+        unwritten,
+        source: Box::new(source),
+    }
+}
+
+/// Runs one statement inside a tracing span naming its kind and target.
+async fn run_exec<C: Connection>(conn: &C, sql: &str, kind: &str, target: &str) -> Result<usize> {
+    let span = tracing::debug_span!("taos_orm.exec", kind, target);
+    async {
+        let started = Instant::now();
+        let guard = conn.acquire().await?;
+        let affected = guard.exec(sql).await?;
+        tracing::debug!(
+            affected,
+            elapsed_us = started.elapsed().as_micros() as u64,
+            "done"
+        );
+        Ok(affected)
+    }
+    .instrument(span)
+    .await
+}
+
+/// The next raw block of a result, or `None` at its end.
+async fn next_block(rs: &mut taos::ResultSet) -> Result<Option<RawBlock>> {
+    Ok(futures::future::poll_fn(|cx| rs.fetch_raw_block(cx)).await?)
+}
+
+/// The statement's first keyword, for tracing.
+fn statement_kind(sql: &str) -> &str {
+    let sql = sql.trim_start();
+    let end = sql
+        .find(|c: char| !c.is_ascii_alphabetic())
+        .unwrap_or(sql.len());
+    &sql[..end]
+}

@@ -1,0 +1,35 @@
+//! Shared set-up of the integration tests.
+//!
+//! `TAOS_DSN` set: the tests run against that server (a real TDengine 3.x).
+//! Unset: against one in-process emulator shared by the test binary. Either
+//! way each test works in its own uniquely named database and drops it at the
+//! end, so tests can run in parallel and against a shared real server.
+#![allow(dead_code)]
+
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::OnceLock;
+
+/// The DSN to test against: `TAOS_DSN`, or the shared emulator's.
+pub fn dsn() -> String {
+    if let Ok(dsn) = std::env::var("TAOS_DSN") {
+        if !dsn.trim().is_empty() {
+            return dsn;
+        }
+    }
+    static EMULATOR: OnceLock<taos_emulator::Emulator> = OnceLock::new();
+    EMULATOR
+        .get_or_init(|| taos_emulator::Emulator::start_blocking().expect("start the emulator"))
+        .dsn()
+}
+
+/// A database name no other test (or earlier run against a shared real
+/// server) uses: prefix, process id, a per-process counter and the time.
+pub fn unique_db(prefix: &str) -> String {
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    format!("t_{prefix}_{}_{n}_{nanos}", std::process::id())
+}
