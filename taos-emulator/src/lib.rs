@@ -4,7 +4,9 @@
 
 pub mod api;
 mod emulator;
+pub mod engine;
 mod server;
 pub mod sql;
 
 pub use emulator::{Emulator, EmulatorBuilder, SERVER_VERSION};
+pub use engine::Engine;

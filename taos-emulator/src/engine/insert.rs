@@ -1,0 +1,339 @@
+//! INSERT: validate the whole statement, then apply it.
+//!
+//! Nothing is written until every row of every table converted cleanly, so a
+//! failing statement leaves no partial rows (nor auto-created tables).
+
+use super::catalog::{Catalog, ColumnDef, Database, STable, TableKind};
+use super::convert::{convert, Ctx};
+use super::ddl::{db_of, insert_child, tag_values};
+use super::error::*;
+use super::time;
+use super::value::Value;
+use crate::api::{Session, TdError};
+use crate::sql::ast::{InsertTarget, Literal, ValueExpr};
+use taos_query::common::Precision;
+
+/// Rows bound for one table.
+struct Batch {
+    db: String,
+    table: String,
+    ncols: usize,
+    composite: bool,
+    ts: Vec<i64>,
+    /// `ncols - 1` cells per row (columns 1..), `None` = not named.
+    cells: Vec<Option<Value>>,
+}
+
+/// A child table the statement creates.
+struct NewChild {
+    db: String,
+    name: String,
+    stable: String,
+    tags: Vec<Value>,
+}
+
+/// Runs an INSERT; returns the number of rows written.
+pub fn insert(
+    cat: &mut Catalog,
+    session: &Session,
+    src: &str,
+    targets: &[InsertTarget],
+) -> Result<usize, TdError> {
+    let mut batches: Vec<Batch> = Vec::with_capacity(targets.len());
+    let mut created: Vec<NewChild> = Vec::new();
+    let mut nows: [Option<i64>; 3] = [None; 3];
+    for t in targets {
+        let dbn = db_of(session, &t.table)?;
+        let db = cat.dbs.get(&dbn).ok_or_else(db_not_exist)?;
+        let p = db.precision;
+        let now = *nows[precision_slot(p)].get_or_insert_with(|| time::now(p));
+        let cx = Ctx {
+            src,
+            precision: p,
+            now,
+        };
+        if t.using.is_none() {
+            if let Some(stable) = db.stables.get(&t.table.name) {
+                supertable_insert(db, &dbn, stable, t, &cx, &mut batches, &mut created)?;
+                continue;
+            }
+        }
+        let columns: &[ColumnDef] = match (db.tables.get(&t.table.name), &t.using) {
+            (Some(table), using) => {
+                if let (Some(u), TableKind::Child { stable, .. }) = (using, &table.kind) {
+                    if &u.stable.name != stable {
+                        return Err(TdError::new(
+                            0x061D,
+                            "Table already exists in other supertable",
+                        ));
+                    }
+                }
+                db.columns_of(table)
+            }
+            (None, Some(u)) => {
+                if db_of(session, &u.stable)? != dbn {
+                    return Err(TdError::new(
+                        0x2619,
+                        "Corresponding super table not in this db",
+                    ));
+                }
+                let stable = db.stables.get(&u.stable.name).ok_or_else(table_not_exist)?;
+                let tags = tag_values(stable, &u.tag_names, &u.tags, &cx)?;
+                if !created
+                    .iter()
+                    .any(|c| c.db == dbn && c.name == t.table.name)
+                {
+                    if t.table.name.is_empty() || t.table.name.len() > 192 {
+                        return Err(invalid_identifier(&t.table.name));
+                    }
+                    created.push(NewChild {
+                        db: dbn.clone(),
+                        name: t.table.name.clone(),
+                        stable: stable.name.clone(),
+                        tags,
+                    });
+                }
+                &stable.columns
+            }
+            (None, None) => match created
+                .iter()
+                .find(|c| c.db == dbn && c.name == t.table.name)
+            {
+                Some(c) => &db.stables[&c.stable].columns,
+                None => return Err(table_not_exist()),
+            },
+        };
+        let map = column_map(columns, t.columns.as_deref(), None)?;
+        let batch = batch_for(&mut batches, &dbn, &t.table.name, columns);
+        for row in &t.rows {
+            write_row(batch, columns, &map, row, &cx, db)?;
+        }
+    }
+    let rows = batches.iter().map(|b| b.ts.len()).sum();
+    for c in created {
+        let uid = cat.uid();
+        if let Some(db) = cat.dbs.get_mut(&c.db) {
+            if !db.tables.contains_key(&c.name) {
+                insert_child(db, uid, &c.name, &c.stable, c.tags);
+            }
+        }
+    }
+    for b in batches {
+        let Some(table) = cat
+            .dbs
+            .get_mut(&b.db)
+            .and_then(|db| db.tables.get_mut(&b.table))
+        else {
+            continue;
+        };
+        let w = b.ncols - 1;
+        let mut cells = b.cells;
+        for (i, ts) in b.ts.into_iter().enumerate() {
+            table
+                .data
+                .upsert(ts, &mut cells[i * w..(i + 1) * w], b.composite);
+        }
+    }
+    Ok(rows)
+}
+
+/// Where each value of a row goes: `Some(i)` = schema column `i`, `None` = skipped (tbname/tags).
+fn column_map(
+    columns: &[ColumnDef],
+    names: Option<&[String]>,
+    stable: Option<&STable>,
+) -> Result<Vec<Option<usize>>, TdError> {
+    let Some(names) = names else {
+        return Ok((0..columns.len()).map(Some).collect());
+    };
+    let mut map = Vec::with_capacity(names.len());
+    for n in names {
+        if let Some(i) = columns.iter().position(|c| &c.name == n) {
+            if map.contains(&Some(i)) {
+                return Err(TdError::new(0x263C, "Duplicated column names"));
+            }
+            map.push(Some(i));
+        } else if n == "tbname" || stable.is_some_and(|s| s.tags.iter().any(|t| &t.name == n)) {
+            map.push(None);
+        } else {
+            return Err(invalid_column(n));
+        }
+    }
+    if !map.contains(&Some(0)) {
+        return Err(TdError::new(
+            0x0216,
+            "Primary timestamp column should not be null",
+        ));
+    }
+    Ok(map)
+}
+
+fn batch_for<'b>(
+    batches: &'b mut Vec<Batch>,
+    db: &str,
+    table: &str,
+    columns: &[ColumnDef],
+) -> &'b mut Batch {
+    // Consecutive targets usually differ, so only the latest batch is reused.
+    let reuse = batches.iter().rposition(|b| b.table == table && b.db == db);
+    match reuse {
+        Some(i) => &mut batches[i],
+        None => {
+            batches.push(Batch {
+                db: db.to_string(),
+                table: table.to_string(),
+                ncols: columns.len(),
+                composite: columns.get(1).is_some_and(|c| c.primary_key),
+                ts: Vec::new(),
+                cells: Vec::new(),
+            });
+            batches.last_mut().expect("just pushed")
+        }
+    }
+}
+
+fn write_row(
+    batch: &mut Batch,
+    columns: &[ColumnDef],
+    map: &[Option<usize>],
+    row: &[ValueExpr],
+    cx: &Ctx,
+    db: &Database,
+) -> Result<(), TdError> {
+    if row.len() != map.len() {
+        return Err(TdError::new(0x0216, "Illegal number of columns"));
+    }
+    let base = batch.cells.len();
+    batch.cells.resize(base + columns.len() - 1, None);
+    let mut ts = None;
+    for (v, slot) in row.iter().zip(map) {
+        let Some(i) = *slot else { continue };
+        if i == 0 {
+            if matches!(v.lit, Literal::Null) {
+                batch.cells.truncate(base);
+                return Err(TdError::new(
+                    0x0216,
+                    "Primary timestamp column should not be null",
+                ));
+            }
+            ts = match convert(v, &columns[0], cx) {
+                Ok(Value::Int(t)) => Some(t),
+                Ok(_) => {
+                    batch.cells.truncate(base);
+                    return Err(TdError::new(
+                        0x0216,
+                        "Primary timestamp column should not be null",
+                    ));
+                }
+                Err(e) => {
+                    batch.cells.truncate(base);
+                    return Err(e);
+                }
+            };
+        } else {
+            match convert(v, &columns[i], cx) {
+                Ok(val) => batch.cells[base + i - 1] = Some(val),
+                Err(e) => {
+                    batch.cells.truncate(base);
+                    return Err(e);
+                }
+            }
+        }
+    }
+    let ts = ts.unwrap_or_default();
+    if ts < cx.now.saturating_sub(db.keep_units()) || ts > time::max_ts(cx.precision) {
+        batch.cells.truncate(base);
+        return Err(ts_out_of_range());
+    }
+    if batch.composite && !matches!(&batch.cells[base], Some(v) if !v.is_null()) {
+        batch.cells.truncate(base);
+        return Err(TdError::new(
+            0x2600,
+            "Primary key column should not be null",
+        ));
+    }
+    batch.ts.push(ts);
+    Ok(())
+}
+
+/// `INSERT INTO stb (tbname, [tags,] ts, cols) VALUES ('ctb', …)`.
+fn supertable_insert(
+    db: &Database,
+    dbn: &str,
+    stable: &STable,
+    t: &InsertTarget,
+    cx: &Ctx,
+    batches: &mut Vec<Batch>,
+    created: &mut Vec<NewChild>,
+) -> Result<(), TdError> {
+    let names = t.columns.as_deref().unwrap_or_default();
+    let Some(tbname_at) = names.iter().position(|n| n == "tbname") else {
+        return Err(TdError::new(
+            0x0200,
+            "Invalid operation: tbname must be specified in super table insert",
+        ));
+    };
+    let map = column_map(&stable.columns, Some(names), Some(stable))?;
+    let tag_slots: Vec<(usize, usize)> = names
+        .iter()
+        .enumerate()
+        .filter_map(|(k, n)| {
+            stable
+                .tags
+                .iter()
+                .position(|t| &t.name == n)
+                .map(|i| (k, i))
+        })
+        .collect();
+    for row in &t.rows {
+        let v = row
+            .get(tbname_at)
+            .ok_or_else(|| TdError::new(0x0216, "Illegal number of columns"))?;
+        let child = match &v.lit {
+            Literal::Str(s) if !s.is_empty() => s.clone(),
+            Literal::Number => cx.src[v.span.0 as usize..v.span.1 as usize].to_string(),
+            _ => {
+                return Err(bad_value(
+                    &cx.src[v.span.0 as usize..v.span.1 as usize],
+                    "invalid table name",
+                ))
+            }
+        };
+        match db.tables.get(&child) {
+            Some(existing) => match &existing.kind {
+                TableKind::Child { stable: s, .. } if s == &stable.name => {}
+                _ => {
+                    return Err(TdError::new(
+                        0x061D,
+                        "Table already exists in other supertable",
+                    ))
+                }
+            },
+            None => {
+                if !created.iter().any(|c| c.db == dbn && c.name == child) {
+                    let mut tags = vec![Value::Null; stable.tags.len()];
+                    for &(k, i) in &tag_slots {
+                        tags[i] = convert(&row[k], &stable.tags[i], cx)?;
+                    }
+                    created.push(NewChild {
+                        db: dbn.to_string(),
+                        name: child.clone(),
+                        stable: stable.name.clone(),
+                        tags,
+                    });
+                }
+            }
+        }
+        let batch = batch_for(batches, dbn, &child, &stable.columns);
+        write_row(batch, &stable.columns, &map, row, cx, db)?;
+    }
+    Ok(())
+}
+
+fn precision_slot(p: Precision) -> usize {
+    match p {
+        Precision::Millisecond => 0,
+        Precision::Microsecond => 1,
+        Precision::Nanosecond => 2,
+    }
+}

@@ -1,0 +1,135 @@
+//! The SQL engine: an in-memory TDengine.
+//!
+//! State lives in one [`Catalog`] behind a read/write lock. Statements are
+//! parsed before the lock is taken, and each statement holds the lock only
+//! for its own run, so many connections interleave statement by statement.
+
+pub mod block;
+pub mod catalog;
+pub mod convert;
+mod ddl;
+pub mod error;
+mod geometry;
+mod insert;
+mod meta;
+pub mod query;
+pub mod storage;
+pub mod time;
+pub mod value;
+
+use crate::api::{Executor, Output, Session, TdError};
+use crate::sql::ast::Statement;
+use catalog::Catalog;
+use parking_lot::RwLock;
+
+/// The engine shared by every connection of an emulator.
+///
+/// ```
+/// use taos_emulator::api::{Executor, Output, Session};
+/// use taos_emulator::Engine;
+///
+/// let engine = Engine::new();
+/// let mut s = Session::default();
+/// engine.execute(&mut s, "CREATE DATABASE power PRECISION 'ms'").unwrap();
+/// engine.execute(&mut s, "USE power").unwrap();
+/// engine.execute(&mut s, "CREATE TABLE t (ts TIMESTAMP, v INT)").unwrap();
+/// let out = engine.execute(&mut s, "INSERT INTO t VALUES (1700000000000, 1) (1700000000001, 2)").unwrap();
+/// assert!(matches!(out, Output::Affected(2)));
+/// let Output::Rows(r) = engine.execute(&mut s, "SELECT count(*) FROM t").unwrap() else { panic!() };
+/// assert_eq!(r.fields[0].name, "count(*)");
+/// assert_eq!(r.rows, 1);
+/// ```
+#[derive(Debug, Default)]
+pub struct Engine {
+    catalog: RwLock<Catalog>,
+}
+
+impl Engine {
+    /// An empty engine (no user databases).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+impl Executor for Engine {
+    fn execute(&self, session: &mut Session, sql: &str) -> Result<Output, TdError> {
+        let parsed = crate::sql::parse(sql)?;
+        let src = parsed.src.as_str();
+        match &parsed.stmt {
+            Statement::Select(s) => {
+                let cat = self.catalog.read();
+                query::select(&cat, session, s).map(Output::Rows)
+            }
+            Statement::Insert(targets) => {
+                let mut cat = self.catalog.write();
+                insert::insert(&mut cat, session, src, targets).map(Output::Affected)
+            }
+            Statement::Describe(t) => {
+                let cat = self.catalog.read();
+                meta::describe(&cat, session, t).map(Output::Rows)
+            }
+            Statement::Show(what) => {
+                let cat = self.catalog.read();
+                meta::show(&cat, session, what).map(Output::Rows)
+            }
+            Statement::Use(db) => {
+                let cat = self.catalog.read();
+                if !cat.dbs.contains_key(db)
+                    && db != "information_schema"
+                    && db != "performance_schema"
+                {
+                    return Err(error::db_not_exist());
+                }
+                session.database = Some(db.clone());
+                Ok(Output::Affected(0))
+            }
+            stmt => {
+                let mut cat = self.catalog.write();
+                ddl_statement(&mut cat, session, src, stmt).map(|()| Output::Affected(0))
+            }
+        }
+    }
+}
+
+fn ddl_statement(
+    cat: &mut Catalog,
+    session: &mut Session,
+    src: &str,
+    stmt: &Statement,
+) -> Result<(), TdError> {
+    match stmt {
+        Statement::CreateDatabase {
+            if_not_exists,
+            name,
+            options,
+        } => ddl::create_database(cat, *if_not_exists, name, options),
+        Statement::AlterDatabase { name, options } => ddl::alter_database(cat, name, options),
+        Statement::DropDatabase { if_exists, name } => {
+            ddl::drop_database(cat, session, *if_exists, name)
+        }
+        Statement::CreateStable {
+            if_not_exists,
+            name,
+            columns,
+            tags,
+            comment,
+        } => ddl::create_stable(cat, session, *if_not_exists, name, columns, tags, comment),
+        Statement::CreateTable {
+            if_not_exists,
+            name,
+            columns,
+            comment,
+        } => ddl::create_table(cat, session, *if_not_exists, name, columns, comment),
+        Statement::CreateChildren(children) => ddl::create_children(cat, session, src, children),
+        Statement::DropTables(items) => ddl::drop_tables(cat, session, items),
+        Statement::DropStable { if_exists, name } => {
+            ddl::drop_stable(cat, session, *if_exists, name)
+        }
+        Statement::Alter {
+            stable,
+            name,
+            action,
+        } => ddl::alter(cat, session, src, *stable, name, action),
+        _ => Err(error::unsupported("statement")),
+    }
+}

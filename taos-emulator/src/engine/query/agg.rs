@@ -1,0 +1,154 @@
+//! Aggregate accumulators.
+
+use super::plan::{AggFn, AggSpec};
+use crate::engine::value::Value;
+use taos_query::common::Ty;
+
+/// Where a row lives: (segment, row).
+pub type RowRef = (usize, usize);
+
+/// Running state of one aggregate in one group.
+#[derive(Debug, Clone)]
+pub enum Acc {
+    /// COUNT.
+    Count(i64),
+    /// SUM of integers.
+    SumI(Option<i128>),
+    /// SUM of floats.
+    SumF(Option<f64>),
+    /// AVG (sum, n).
+    Avg(f64, i64),
+    /// MIN / MAX: best value and its row.
+    Pick(Option<(Value, RowRef)>),
+    /// SPREAD (min, max).
+    Spread(Option<(f64, f64)>),
+    /// STDDEV / VAR_POP by Welford (n, mean, m2).
+    Var(i64, f64, f64),
+    /// FIRST / LAST / LAST_ROW: (ts, value, row).
+    Timed(Option<(i64, Value, RowRef)>),
+}
+
+impl Acc {
+    /// A fresh accumulator for `spec`.
+    pub fn new(spec: &AggSpec) -> Acc {
+        match spec.func {
+            AggFn::Count => Acc::Count(0),
+            AggFn::Sum if matches!(spec.arg_dt.ty, Ty::Float | Ty::Double) => Acc::SumF(None),
+            AggFn::Sum => Acc::SumI(None),
+            AggFn::Avg => Acc::Avg(0.0, 0),
+            AggFn::Min | AggFn::Max => Acc::Pick(None),
+            AggFn::Spread => Acc::Spread(None),
+            AggFn::Stddev | AggFn::VarPop => Acc::Var(0, 0.0, 0.0),
+            AggFn::First | AggFn::Last | AggFn::LastRow => Acc::Timed(None),
+        }
+    }
+
+    /// Feeds one row's argument value (`Value::Int(1)` for `count(*)`).
+    pub fn update(&mut self, f: AggFn, v: Value, ts: i64, at: RowRef) {
+        if v.is_null() && f != AggFn::LastRow {
+            return;
+        }
+        match self {
+            Acc::Count(n) => *n += 1,
+            Acc::SumI(s) => {
+                if let Some(x) = v.as_i128() {
+                    *s = Some(s.unwrap_or(0) + x);
+                }
+            }
+            Acc::SumF(s) => {
+                if let Some(x) = v.as_f64() {
+                    *s = Some(s.unwrap_or(0.0) + x);
+                }
+            }
+            Acc::Avg(s, n) => {
+                if let Some(x) = v.as_f64() {
+                    *s += x;
+                    *n += 1;
+                }
+            }
+            Acc::Pick(best) => {
+                let better = match best {
+                    None => true,
+                    Some((b, _)) => {
+                        let o = v.total_cmp(b);
+                        if f == AggFn::Min {
+                            o.is_lt()
+                        } else {
+                            o.is_gt()
+                        }
+                    }
+                };
+                if better {
+                    *best = Some((v, at));
+                }
+            }
+            Acc::Spread(mm) => {
+                if let Some(x) = v.as_f64() {
+                    *mm = Some(match mm {
+                        None => (x, x),
+                        Some((lo, hi)) => (lo.min(x), hi.max(x)),
+                    });
+                }
+            }
+            Acc::Var(n, mean, m2) => {
+                if let Some(x) = v.as_f64() {
+                    *n += 1;
+                    let d = x - *mean;
+                    *mean += d / *n as f64;
+                    *m2 += d * (x - *mean);
+                }
+            }
+            Acc::Timed(cur) => {
+                let take = match cur {
+                    None => true,
+                    Some((t, _, _)) if f == AggFn::First => ts < *t,
+                    Some((t, _, _)) => ts >= *t,
+                };
+                if take {
+                    *cur = Some((ts, v, at));
+                }
+            }
+        }
+    }
+
+    /// The selected row, for selection functions.
+    pub fn row(&self) -> Option<RowRef> {
+        match self {
+            Acc::Pick(Some((_, r))) | Acc::Timed(Some((_, _, r))) => Some(*r),
+            _ => None,
+        }
+    }
+
+    /// The final value.
+    pub fn finish(&self, spec: &AggSpec) -> Value {
+        match self {
+            Acc::Count(n) => Value::Int(*n),
+            Acc::SumI(None) | Acc::SumF(None) | Acc::Pick(None) | Acc::Spread(None) => Value::Null,
+            Acc::SumI(Some(s)) => {
+                if matches!(
+                    spec.arg_dt.ty,
+                    Ty::UTinyInt | Ty::USmallInt | Ty::UInt | Ty::UBigInt
+                ) {
+                    Value::UInt(*s as u64)
+                } else {
+                    Value::Int(*s as i64)
+                }
+            }
+            Acc::SumF(Some(s)) => Value::Float(*s),
+            Acc::Avg(_, 0) | Acc::Var(0, _, _) => Value::Null,
+            Acc::Avg(s, n) => Value::Float(s / *n as f64),
+            Acc::Pick(Some((v, _))) => v.clone(),
+            Acc::Spread(Some((lo, hi))) => Value::Float(hi - lo),
+            Acc::Var(n, _, m2) => {
+                let var = m2 / *n as f64;
+                Value::Float(if spec.func == AggFn::VarPop {
+                    var
+                } else {
+                    var.sqrt()
+                })
+            }
+            Acc::Timed(None) => Value::Null,
+            Acc::Timed(Some((_, v, _))) => v.clone(),
+        }
+    }
+}

@@ -1,0 +1,454 @@
+//! Name resolution and typing: [`Expr`] → [`CExpr`].
+
+use super::like::Pattern;
+use super::plan::{AggFn, AggSpec, CExpr, Scalar};
+use super::Relation;
+use crate::api::TdError;
+use crate::engine::error::{invalid_column, wrong_value_type};
+use crate::engine::time;
+use crate::engine::value::{dt, is_text, varchar, Value};
+use crate::sql::ast::{BinOp, Const, DataType, Expr};
+use taos_query::common::{Precision, Ty};
+
+/// The version `server_version()` reports.
+pub const SERVER_VERSION: &str = "3.3.6.0";
+
+/// Compiles the expressions of one SELECT against its relation.
+pub struct Compiler<'r, 'a> {
+    /// The FROM relation; `None` for constant selects.
+    pub rel: Option<&'r Relation<'a>>,
+    /// Result precision.
+    pub precision: Precision,
+    /// The session database (`database()`).
+    pub db: Option<String>,
+    /// `NOW` of the statement.
+    pub now: i64,
+    /// Aggregates found so far.
+    pub aggs: Vec<AggSpec>,
+    /// GROUP BY / PARTITION BY keys.
+    pub group_by: Vec<Expr>,
+    /// Aggregate query: plain columns need a group key or a selection function.
+    pub agg_mode: bool,
+    /// A selection function is present, so plain columns read its row.
+    pub has_selection: bool,
+}
+
+fn is_numeric(ty: Ty) -> bool {
+    matches!(
+        ty,
+        Ty::Bool
+            | Ty::TinyInt
+            | Ty::SmallInt
+            | Ty::Int
+            | Ty::BigInt
+            | Ty::UTinyInt
+            | Ty::USmallInt
+            | Ty::UInt
+            | Ty::UBigInt
+            | Ty::Float
+            | Ty::Double
+    )
+}
+
+fn is_integer(ty: Ty) -> bool {
+    is_numeric(ty) && !matches!(ty, Ty::Float | Ty::Double | Ty::Bool)
+}
+
+fn para_type(f: &str) -> TdError {
+    TdError::new(0x2802, format!("Invalid parameter data type : {f}"))
+}
+
+fn para_num(f: &str) -> TdError {
+    TdError::new(0x2801, format!("Invalid number of parameters : {f}"))
+}
+
+impl Compiler<'_, '_> {
+    /// Compiles `e`, returning it with its result type.
+    pub fn compile(&mut self, e: &Expr) -> Result<(CExpr, DataType), TdError> {
+        if self.agg_mode {
+            if let Some(i) = self.group_by.iter().position(|g| g == e) {
+                let saved = std::mem::replace(&mut self.agg_mode, false);
+                let r = self.compile(e);
+                self.agg_mode = saved;
+                return Ok((CExpr::GroupKey(i), r?.1));
+            }
+        }
+        match e {
+            Expr::Column { table, name } => self.column(table.as_deref(), name),
+            Expr::Const(c) => Ok(self.constant(c)),
+            Expr::Neg(inner) => {
+                let (c, t) = self.compile(inner)?;
+                if !is_numeric(t.ty) && t.ty != Ty::Null {
+                    return Err(wrong_value_type("-"));
+                }
+                let out = if is_integer(t.ty) {
+                    dt(Ty::BigInt)
+                } else {
+                    dt(Ty::Double)
+                };
+                Ok((CExpr::Neg(Box::new(c)), out))
+            }
+            Expr::Not(inner) => {
+                let (c, _) = self.compile(inner)?;
+                Ok((CExpr::Not(Box::new(c)), dt(Ty::Bool)))
+            }
+            Expr::Binary(op, l, r) => self.binary(*op, l, r),
+            Expr::Between {
+                expr,
+                low,
+                high,
+                not,
+            } => {
+                let (v, vt) = self.compile(expr)?;
+                let (lo, _) = self.compile(low)?;
+                let (hi, _) = self.compile(high)?;
+                let lo = self.coerce_ts(vt, lo)?;
+                let hi = self.coerce_ts(vt, hi)?;
+                Ok((
+                    CExpr::Between(Box::new(v), Box::new(lo), Box::new(hi), *not),
+                    dt(Ty::Bool),
+                ))
+            }
+            Expr::InList { expr, list, not } => {
+                let (v, vt) = self.compile(expr)?;
+                let mut vals = Vec::with_capacity(list.len());
+                for item in list {
+                    let (c, _) = self.compile(item)?;
+                    match self.coerce_ts(vt, c)? {
+                        CExpr::Const(v) => vals.push(v),
+                        _ => return Err(wrong_value_type("IN list must be constants")),
+                    }
+                }
+                Ok((CExpr::In(Box::new(v), vals, *not), dt(Ty::Bool)))
+            }
+            Expr::Like { expr, pattern, not } => {
+                let (v, _) = self.compile(expr)?;
+                let (p, _) = self.compile(pattern)?;
+                let CExpr::Const(Value::Str(p)) = p else {
+                    return Err(wrong_value_type("LIKE pattern must be a string"));
+                };
+                Ok((
+                    CExpr::Like(Box::new(v), Pattern::new(&p), *not),
+                    dt(Ty::Bool),
+                ))
+            }
+            Expr::IsNull { expr, not } => {
+                let (v, _) = self.compile(expr)?;
+                Ok((CExpr::IsNull(Box::new(v), *not), dt(Ty::Bool)))
+            }
+            Expr::Func { name, args, star } => self.function(name, args, *star),
+            Expr::Cast(inner, to) => {
+                let (c, _) = self.compile(inner)?;
+                if matches!(to.ty, Ty::Json | Ty::Geometry) {
+                    return Err(wrong_value_type("cast"));
+                }
+                Ok((CExpr::Cast(Box::new(c), *to), *to))
+            }
+        }
+    }
+
+    fn constant(&self, c: &Const) -> (CExpr, DataType) {
+        match c {
+            Const::Null => (CExpr::Const(Value::Null), dt(Ty::Null)),
+            Const::Bool(b) => (CExpr::Const(Value::Bool(*b)), dt(Ty::Bool)),
+            Const::Int(i) => (CExpr::Const(Value::Int(*i)), dt(Ty::BigInt)),
+            Const::UInt(u) => (CExpr::Const(Value::UInt(*u)), dt(Ty::UBigInt)),
+            Const::Float(f) => (CExpr::Const(Value::Float(*f)), dt(Ty::Double)),
+            Const::Str(s) => (
+                CExpr::Const(Value::Str(s.as_str().into())),
+                varchar(s.len() as u32),
+            ),
+            Const::Duration(n, u) => {
+                let v = time::duration(*n, *u, self.precision).unwrap_or(*n);
+                (CExpr::Const(Value::Int(v)), dt(Ty::BigInt))
+            }
+        }
+    }
+
+    fn column(&mut self, table: Option<&str>, name: &str) -> Result<(CExpr, DataType), TdError> {
+        let rel = self.rel.ok_or_else(|| invalid_column(name))?;
+        if let Some(t) = table {
+            if !rel.names.iter().any(|n| n == t) {
+                return Err(invalid_column(&format!("{t}.{name}")));
+            }
+        }
+        if self.agg_mode && !self.has_selection {
+            return Err(if self.group_by.is_empty() {
+                TdError::new(0x260C, "Not a single-group group function")
+            } else {
+                TdError::new(0x260A, "Not a GROUP BY expression")
+            });
+        }
+        if name == "tbname" && rel.has_tbname {
+            return Ok((CExpr::Tbname, varchar(192)));
+        }
+        if (name == "_rowts" || name == "_c0") && rel.has_ts {
+            return Ok((CExpr::Ts, rel.columns[0].dt));
+        }
+        if let Some(i) = rel.columns.iter().position(|c| c.name == name) {
+            let t = rel.columns[i].dt;
+            return Ok(match (rel.has_ts, i) {
+                (true, 0) => (CExpr::Ts, t),
+                (true, i) => (CExpr::Col(i - 1), t),
+                (false, i) => (CExpr::Col(i), t),
+            });
+        }
+        if let Some(i) = rel.tags.iter().position(|c| c.name == name) {
+            return Ok((CExpr::Tag(i), rel.tags[i].dt));
+        }
+        Err(invalid_column(name))
+    }
+
+    /// Turns a string constant compared with a timestamp into a timestamp.
+    fn coerce_ts(&self, target: DataType, c: CExpr) -> Result<CExpr, TdError> {
+        if target.ty != Ty::Timestamp {
+            return Ok(c);
+        }
+        match c {
+            CExpr::Const(Value::Str(s)) => time::parse_timestamp(&s, self.precision)
+                .map(|t| CExpr::Const(Value::Int(t)))
+                .ok_or_else(|| wrong_value_type(&s)),
+            c => Ok(c),
+        }
+    }
+
+    fn binary(&mut self, op: BinOp, l: &Expr, r: &Expr) -> Result<(CExpr, DataType), TdError> {
+        let (lc, lt) = self.compile(l)?;
+        let (rc, rt) = self.compile(r)?;
+        match op {
+            BinOp::And | BinOp::Or => {
+                Ok((CExpr::Logic(op, Box::new(lc), Box::new(rc)), dt(Ty::Bool)))
+            }
+            BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
+                let rc = self.coerce_ts(lt, rc)?;
+                let lc = self.coerce_ts(rt, lc)?;
+                Ok((CExpr::Cmp(op, Box::new(lc), Box::new(rc)), dt(Ty::Bool)))
+            }
+            _ => {
+                for t in [lt, rt] {
+                    if t.ty != Ty::Null && t.ty != Ty::Timestamp && !is_numeric(t.ty) {
+                        return Err(wrong_value_type("arithmetic on a non-numeric value"));
+                    }
+                }
+                let ts_math = matches!(op, BinOp::Add | BinOp::Sub)
+                    && ((lt.ty == Ty::Timestamp && is_integer(rt.ty))
+                        || (rt.ty == Ty::Timestamp && is_integer(lt.ty) && op == BinOp::Add));
+                let bits = matches!(op, BinOp::BitAnd | BinOp::BitOr);
+                let out = if ts_math {
+                    dt(Ty::Timestamp)
+                } else if bits {
+                    dt(Ty::BigInt)
+                } else {
+                    dt(Ty::Double)
+                };
+                Ok((
+                    CExpr::Arith(op, Box::new(lc), Box::new(rc), ts_math || bits),
+                    out,
+                ))
+            }
+        }
+    }
+
+    fn function(
+        &mut self,
+        name: &str,
+        args: &[Expr],
+        star: bool,
+    ) -> Result<(CExpr, DataType), TdError> {
+        if let Some(f) = AggFn::by_name(name) {
+            return self.aggregate(f, name, args, star);
+        }
+        if star {
+            return Err(para_num(name));
+        }
+        let nullary = |v: Value, t: DataType| -> Result<(CExpr, DataType), TdError> {
+            if args.is_empty() {
+                Ok((CExpr::Const(v), t))
+            } else {
+                Err(para_num(name))
+            }
+        };
+        match name {
+            "now" => return nullary(Value::Int(self.now), dt(Ty::Timestamp)),
+            "today" => return nullary(Value::Int(time::today(self.precision)), dt(Ty::Timestamp)),
+            "database" => {
+                let v = self
+                    .db
+                    .clone()
+                    .map_or(Value::Null, |d| Value::Str(d.into()));
+                return nullary(v, varchar(64));
+            }
+            "server_version" | "client_version" => {
+                return nullary(Value::Str(SERVER_VERSION.into()), varchar(64))
+            }
+            "server_status" => return nullary(Value::Int(1), dt(Ty::Int)),
+            "timezone" => return nullary(Value::Str("UTC (UTC, +0000)".into()), varchar(64)),
+            _ => {}
+        }
+        let (f, arity) = match name {
+            "abs" => (Scalar::Abs, 1..=1),
+            "ceil" => (Scalar::Ceil, 1..=1),
+            "floor" => (Scalar::Floor, 1..=1),
+            "round" => (Scalar::Round, 1..=2),
+            "sqrt" => (Scalar::Sqrt, 1..=1),
+            "pow" => (Scalar::Pow, 2..=2),
+            "length" => (Scalar::Length, 1..=1),
+            "char_length" => (Scalar::CharLength, 1..=1),
+            "lower" => (Scalar::Lower, 1..=1),
+            "upper" => (Scalar::Upper, 1..=1),
+            "ltrim" => (Scalar::Ltrim, 1..=1),
+            "rtrim" => (Scalar::Rtrim, 1..=1),
+            "concat" => (Scalar::Concat, 1..=8),
+            _ => {
+                return Err(TdError::new(
+                    0x2806,
+                    format!("Invalid function name : {name}"),
+                ))
+            }
+        };
+        if !arity.contains(&args.len()) {
+            return Err(para_num(name));
+        }
+        let mut cargs = Vec::with_capacity(args.len());
+        let mut types = Vec::with_capacity(args.len());
+        for a in args {
+            let (c, t) = self.compile(a)?;
+            cargs.push(c);
+            types.push(t);
+        }
+        let t0 = types[0];
+        let out = match f {
+            Scalar::Abs | Scalar::Ceil | Scalar::Floor | Scalar::Round => {
+                if !is_numeric(t0.ty) && t0.ty != Ty::Null {
+                    return Err(para_type(name));
+                }
+                t0
+            }
+            Scalar::Sqrt | Scalar::Pow => dt(Ty::Double),
+            Scalar::Length | Scalar::CharLength => {
+                if !is_text(t0.ty) && t0.ty != Ty::VarBinary && t0.ty != Ty::Null {
+                    return Err(para_type(name));
+                }
+                dt(Ty::BigInt)
+            }
+            Scalar::Lower | Scalar::Upper | Scalar::Ltrim | Scalar::Rtrim => {
+                if !is_text(t0.ty) && t0.ty != Ty::Null {
+                    return Err(para_type(name));
+                }
+                t0
+            }
+            Scalar::Concat => {
+                if types.iter().any(|t| !is_text(t.ty) && t.ty != Ty::Null) {
+                    return Err(para_type(name));
+                }
+                let len = types.iter().map(|t| t.len).sum();
+                if types.iter().any(|t| t.ty == Ty::NChar) {
+                    DataType { ty: Ty::NChar, len }
+                } else {
+                    varchar(len)
+                }
+            }
+        };
+        Ok((CExpr::Func(f, cargs), out))
+    }
+
+    fn aggregate(
+        &mut self,
+        f: AggFn,
+        name: &str,
+        args: &[Expr],
+        star: bool,
+    ) -> Result<(CExpr, DataType), TdError> {
+        if !self.agg_mode {
+            return Err(TdError::new(
+                0x2600,
+                format!("syntax error near \"{name}\" (aggregate not allowed here)"),
+            ));
+        }
+        if star {
+            if f != AggFn::Count {
+                return Err(para_num(name));
+            }
+            self.aggs.push(AggSpec {
+                func: f,
+                arg: None,
+                arg_dt: dt(Ty::BigInt),
+            });
+            return Ok((CExpr::Agg(self.aggs.len() - 1), dt(Ty::BigInt)));
+        }
+        if args.len() != 1 {
+            return Err(para_num(name));
+        }
+        // The argument is row-level: plain columns are fine inside it.
+        let saved = (self.agg_mode, self.has_selection);
+        self.agg_mode = false;
+        let r = self.compile(&args[0]);
+        (self.agg_mode, self.has_selection) = saved;
+        let (arg, t) = r?;
+        let numeric = is_numeric(t.ty) || t.ty == Ty::Null;
+        let out = match f {
+            AggFn::Count => dt(Ty::BigInt),
+            AggFn::Sum => match t.ty {
+                _ if !numeric => return Err(para_type(name)),
+                Ty::Float | Ty::Double => dt(Ty::Double),
+                Ty::UTinyInt | Ty::USmallInt | Ty::UInt | Ty::UBigInt => dt(Ty::UBigInt),
+                _ => dt(Ty::BigInt),
+            },
+            AggFn::Avg | AggFn::Stddev | AggFn::VarPop => {
+                if !numeric {
+                    return Err(para_type(name));
+                }
+                dt(Ty::Double)
+            }
+            AggFn::Spread => {
+                if !numeric && t.ty != Ty::Timestamp {
+                    return Err(para_type(name));
+                }
+                dt(Ty::Double)
+            }
+            AggFn::Min | AggFn::Max => {
+                if !numeric && t.ty != Ty::Timestamp && !matches!(t.ty, Ty::VarChar | Ty::NChar) {
+                    return Err(para_type(name));
+                }
+                t
+            }
+            AggFn::First | AggFn::Last | AggFn::LastRow => t,
+        };
+        self.aggs.push(AggSpec {
+            func: f,
+            arg: Some(arg),
+            arg_dt: t,
+        });
+        Ok((CExpr::Agg(self.aggs.len() - 1), out))
+    }
+}
+
+/// Whether an expression contains an aggregate call.
+pub fn has_aggregate(e: &Expr) -> bool {
+    match e {
+        Expr::Func { name, args, .. } => {
+            AggFn::by_name(name).is_some() || args.iter().any(has_aggregate)
+        }
+        Expr::Neg(x) | Expr::Not(x) | Expr::Cast(x, _) => has_aggregate(x),
+        Expr::Binary(_, a, b) => has_aggregate(a) || has_aggregate(b),
+        Expr::Between {
+            expr, low, high, ..
+        } => has_aggregate(expr) || has_aggregate(low) || has_aggregate(high),
+        Expr::InList { expr, list, .. } => has_aggregate(expr) || list.iter().any(has_aggregate),
+        Expr::Like { expr, pattern, .. } => has_aggregate(expr) || has_aggregate(pattern),
+        Expr::IsNull { expr, .. } => has_aggregate(expr),
+        Expr::Column { .. } | Expr::Const(_) => false,
+    }
+}
+
+/// Whether an expression contains a selection function.
+pub fn has_selection(e: &Expr) -> bool {
+    match e {
+        Expr::Func { name, args, .. } => {
+            AggFn::by_name(name).is_some_and(AggFn::is_selection) || args.iter().any(has_selection)
+        }
+        Expr::Neg(x) | Expr::Not(x) | Expr::Cast(x, _) => has_selection(x),
+        Expr::Binary(_, a, b) => has_selection(a) || has_selection(b),
+        _ => false,
+    }
+}

@@ -1,0 +1,253 @@
+//! Evaluating compiled expressions.
+
+use super::plan::{CExpr, Scalar};
+use super::Segment;
+use crate::engine::value::Value;
+use crate::sql::ast::{BinOp, DataType};
+use std::cmp::Ordering;
+use taos_query::common::Ty;
+
+/// What a row-level evaluation sees.
+pub struct RowCtx<'c, 'a> {
+    /// The row's segment (table); `None` in constant selects.
+    pub seg: Option<&'c Segment<'a>>,
+    /// Row index in the segment.
+    pub row: usize,
+    /// Aggregate results of the current group.
+    pub aggs: &'c [Value],
+    /// GROUP BY key values of the current group.
+    pub keys: &'c [Value],
+}
+
+/// Evaluates `e` on a row.
+pub fn eval(e: &CExpr, cx: &RowCtx) -> Value {
+    match e {
+        CExpr::Ts => cx
+            .seg
+            .and_then(|s| s.data.ts.get(cx.row))
+            .map_or(Value::Null, |t| Value::Int(*t)),
+        CExpr::Col(i) => cx
+            .seg
+            .and_then(|s| s.data.cols.get(*i)?.get(cx.row))
+            .cloned()
+            .unwrap_or_default(),
+        CExpr::Tag(i) => cx
+            .seg
+            .and_then(|s| s.tags.get(*i))
+            .cloned()
+            .unwrap_or_default(),
+        CExpr::Tbname => cx.seg.map_or(Value::Null, |s| Value::Str(s.tbname.into())),
+        CExpr::Const(v) => v.clone(),
+        CExpr::Neg(x) => match eval(x, cx) {
+            Value::Int(i) => Value::Int(i.wrapping_neg()),
+            Value::UInt(u) => Value::Int((u as i64).wrapping_neg()),
+            Value::Bool(b) => Value::Int(-(b as i64)),
+            v => v.as_f64().map_or(Value::Null, |f| Value::Float(-f)),
+        },
+        CExpr::Not(x) => match eval(x, cx) {
+            Value::Null => Value::Null,
+            v => Value::Bool(!v.truthy()),
+        },
+        CExpr::Arith(op, a, b, int) => arith(*op, eval(a, cx), eval(b, cx), *int),
+        CExpr::Cmp(op, a, b) => {
+            let (a, b) = (eval(a, cx), eval(b, cx));
+            match a.sql_cmp(&b) {
+                None => Value::Null,
+                Some(o) => Value::Bool(match op {
+                    BinOp::Eq => o == Ordering::Equal,
+                    BinOp::Ne => o != Ordering::Equal,
+                    BinOp::Lt => o == Ordering::Less,
+                    BinOp::Le => o != Ordering::Greater,
+                    BinOp::Gt => o == Ordering::Greater,
+                    _ => o != Ordering::Less,
+                }),
+            }
+        }
+        CExpr::Logic(op, a, b) => {
+            let a = eval(a, cx);
+            let a3 = (!a.is_null()).then(|| a.truthy());
+            if *op == BinOp::And && a3 == Some(false) {
+                return Value::Bool(false);
+            }
+            if *op == BinOp::Or && a3 == Some(true) {
+                return Value::Bool(true);
+            }
+            let b = eval(b, cx);
+            let b3 = (!b.is_null()).then(|| b.truthy());
+            match (op, a3, b3) {
+                (BinOp::And, _, Some(false)) => Value::Bool(false),
+                (BinOp::Or, _, Some(true)) => Value::Bool(true),
+                (_, Some(x), Some(y)) => {
+                    Value::Bool(if *op == BinOp::And { x && y } else { x || y })
+                }
+                _ => Value::Null,
+            }
+        }
+        CExpr::Between(v, lo, hi, not) => {
+            let v = eval(v, cx);
+            match (v.sql_cmp(&eval(lo, cx)), v.sql_cmp(&eval(hi, cx))) {
+                (Some(a), Some(b)) => {
+                    Value::Bool((a != Ordering::Less && b != Ordering::Greater) != *not)
+                }
+                _ => Value::Null,
+            }
+        }
+        CExpr::In(v, list, not) => {
+            let v = eval(v, cx);
+            if v.is_null() {
+                return Value::Null;
+            }
+            let hit = list.iter().any(|x| v.sql_cmp(x) == Some(Ordering::Equal));
+            Value::Bool(hit != *not)
+        }
+        CExpr::Like(v, p, not) => match eval(v, cx) {
+            Value::Str(s) => Value::Bool(p.matches(&s) != *not),
+            Value::Null => Value::Null,
+            v => v
+                .to_text()
+                .map_or(Value::Null, |s| Value::Bool(p.matches(&s) != *not)),
+        },
+        CExpr::IsNull(v, not) => Value::Bool(eval(v, cx).is_null() != *not),
+        CExpr::Func(f, args) => {
+            let vals: Vec<Value> = args.iter().map(|a| eval(a, cx)).collect();
+            scalar(*f, vals)
+        }
+        CExpr::Cast(v, to) => cast(eval(v, cx), *to),
+        CExpr::Agg(i) => cx.aggs.get(*i).cloned().unwrap_or_default(),
+        CExpr::GroupKey(i) => cx.keys.get(*i).cloned().unwrap_or_default(),
+    }
+}
+
+fn arith(op: BinOp, a: Value, b: Value, int: bool) -> Value {
+    if a.is_null() || b.is_null() {
+        return Value::Null;
+    }
+    if int {
+        let (Some(x), Some(y)) = (a.as_i128(), b.as_i128()) else {
+            return Value::Null;
+        };
+        let r = match op {
+            BinOp::Add => x + y,
+            BinOp::Sub => x - y,
+            BinOp::BitAnd => x & y,
+            BinOp::BitOr => x | y,
+            _ => return Value::Null,
+        };
+        return Value::Int(r as i64);
+    }
+    let (Some(x), Some(y)) = (a.as_f64(), b.as_f64()) else {
+        return Value::Null;
+    };
+    let r = match op {
+        BinOp::Add => x + y,
+        BinOp::Sub => x - y,
+        BinOp::Mul => x * y,
+        BinOp::Div if y == 0.0 => return Value::Null,
+        BinOp::Div => x / y,
+        BinOp::Rem if y == 0.0 => return Value::Null,
+        BinOp::Rem => x % y,
+        _ => return Value::Null,
+    };
+    Value::Float(r)
+}
+
+fn scalar(f: Scalar, args: Vec<Value>) -> Value {
+    if args.iter().any(Value::is_null) {
+        return Value::Null;
+    }
+    let a = &args[0];
+    let num = |g: fn(f64) -> f64| match a {
+        Value::Float(x) => Value::Float(g(*x)),
+        v => v.clone(),
+    };
+    match f {
+        Scalar::Abs => match a {
+            Value::Int(i) => Value::Int(i.wrapping_abs()),
+            Value::Float(x) => Value::Float(x.abs()),
+            v => v.clone(),
+        },
+        Scalar::Ceil => num(f64::ceil),
+        Scalar::Floor => num(f64::floor),
+        Scalar::Round => num(f64::round),
+        Scalar::Sqrt => a.as_f64().map_or(Value::Null, |x| Value::Float(x.sqrt())),
+        Scalar::Pow => match (a.as_f64(), args[1].as_f64()) {
+            (Some(x), Some(y)) => Value::Float(x.powf(y)),
+            _ => Value::Null,
+        },
+        Scalar::Length => match a {
+            Value::Str(s) => Value::Int(s.len() as i64),
+            Value::Bytes(b) => Value::Int(b.len() as i64),
+            _ => Value::Null,
+        },
+        Scalar::CharLength => match a {
+            Value::Str(s) => Value::Int(s.chars().count() as i64),
+            Value::Bytes(b) => Value::Int(b.len() as i64),
+            _ => Value::Null,
+        },
+        Scalar::Lower => text_map(a, |s| s.to_lowercase()),
+        Scalar::Upper => text_map(a, |s| s.to_uppercase()),
+        Scalar::Ltrim => text_map(a, |s| s.trim_start().to_string()),
+        Scalar::Rtrim => text_map(a, |s| s.trim_end().to_string()),
+        Scalar::Concat => {
+            let mut out = String::new();
+            for v in &args {
+                out.push_str(&v.to_text().unwrap_or_default());
+            }
+            Value::Str(out.into())
+        }
+    }
+}
+
+fn text_map(v: &Value, f: impl Fn(&str) -> String) -> Value {
+    match v {
+        Value::Str(s) => Value::Str(f(s).into()),
+        v => v.clone(),
+    }
+}
+
+/// CAST: truncates and wraps silently, as TDengine does.
+pub fn cast(v: Value, to: DataType) -> Value {
+    if v.is_null() {
+        return Value::Null;
+    }
+    let int = || {
+        v.as_i128()
+            .or_else(|| v.as_f64().map(|f| f as i128))
+            .unwrap_or(0)
+    };
+    match to.ty {
+        Ty::Bool => Value::Bool(v.truthy() || v.as_f64().is_some_and(|f| f != 0.0)),
+        Ty::TinyInt => Value::Int(int() as i8 as i64),
+        Ty::SmallInt => Value::Int(int() as i16 as i64),
+        Ty::Int => Value::Int(int() as i32 as i64),
+        Ty::BigInt | Ty::Timestamp => Value::Int(int() as i64),
+        Ty::UTinyInt => Value::Int(int() as u8 as i64),
+        Ty::USmallInt => Value::Int(int() as u16 as i64),
+        Ty::UInt => Value::Int(int() as u32 as i64),
+        Ty::UBigInt => Value::UInt(int() as u64),
+        Ty::Float => Value::Float(v.as_f64().unwrap_or(0.0) as f32 as f64),
+        Ty::Double => Value::Float(v.as_f64().unwrap_or(0.0)),
+        Ty::VarChar | Ty::NChar => {
+            let s = match &v {
+                Value::Float(f) => format!("{f:.6}"),
+                v => v.to_text().unwrap_or_default(),
+            };
+            let limit = to.len as usize;
+            let cut: String = if to.ty == Ty::NChar {
+                s.chars().take(limit).collect()
+            } else {
+                let mut end = s.len().min(limit);
+                while !s.is_char_boundary(end) {
+                    end -= 1;
+                }
+                s[..end].to_string()
+            };
+            Value::Str(cut.into())
+        }
+        Ty::VarBinary => match v {
+            Value::Bytes(b) => Value::Bytes(b),
+            v => Value::Bytes(v.to_text().unwrap_or_default().into_bytes().into()),
+        },
+        _ => Value::Null,
+    }
+}

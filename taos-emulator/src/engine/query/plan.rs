@@ -1,0 +1,143 @@
+//! Compiled (name-resolved, typed) expressions.
+
+use super::like::Pattern;
+use crate::engine::value::Value;
+use crate::sql::ast::{BinOp, DataType};
+
+/// A compiled expression, evaluated against one row of a relation.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CExpr {
+    /// The primary timestamp.
+    Ts,
+    /// A stored column (index into `TableData::cols`).
+    Col(usize),
+    /// A tag of the row's table.
+    Tag(usize),
+    /// The row's table name.
+    Tbname,
+    /// A constant.
+    Const(Value),
+    /// Arithmetic negation.
+    Neg(Box<CExpr>),
+    /// Logical NOT.
+    Not(Box<CExpr>),
+    /// Arithmetic; `int` keeps integer math (timestamp ± duration).
+    Arith(BinOp, Box<CExpr>, Box<CExpr>, bool),
+    /// Comparison.
+    Cmp(BinOp, Box<CExpr>, Box<CExpr>),
+    /// AND / OR.
+    Logic(BinOp, Box<CExpr>, Box<CExpr>),
+    /// BETWEEN (value, low, high, negated).
+    Between(Box<CExpr>, Box<CExpr>, Box<CExpr>, bool),
+    /// IN over constants.
+    In(Box<CExpr>, Vec<Value>, bool),
+    /// LIKE.
+    Like(Box<CExpr>, Pattern, bool),
+    /// IS [NOT] NULL.
+    IsNull(Box<CExpr>, bool),
+    /// A scalar function.
+    Func(Scalar, Vec<CExpr>),
+    /// CAST.
+    Cast(Box<CExpr>, DataType),
+    /// The result of aggregate `i` of the group.
+    Agg(usize),
+    /// The value of GROUP BY key `i` of the group.
+    GroupKey(usize),
+}
+
+/// Scalar functions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scalar {
+    /// ABS.
+    Abs,
+    /// CEIL.
+    Ceil,
+    /// FLOOR.
+    Floor,
+    /// ROUND.
+    Round,
+    /// SQRT.
+    Sqrt,
+    /// POW.
+    Pow,
+    /// LENGTH (bytes).
+    Length,
+    /// CHAR_LENGTH.
+    CharLength,
+    /// LOWER.
+    Lower,
+    /// UPPER.
+    Upper,
+    /// LTRIM.
+    Ltrim,
+    /// RTRIM.
+    Rtrim,
+    /// CONCAT.
+    Concat,
+}
+
+/// Aggregate functions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AggFn {
+    /// COUNT.
+    Count,
+    /// SUM.
+    Sum,
+    /// AVG.
+    Avg,
+    /// MIN.
+    Min,
+    /// MAX.
+    Max,
+    /// SPREAD.
+    Spread,
+    /// STDDEV / STDDEV_POP.
+    Stddev,
+    /// VAR_POP.
+    VarPop,
+    /// FIRST.
+    First,
+    /// LAST.
+    Last,
+    /// LAST_ROW.
+    LastRow,
+}
+
+impl AggFn {
+    /// By lowercase name.
+    pub fn by_name(name: &str) -> Option<AggFn> {
+        Some(match name {
+            "count" => AggFn::Count,
+            "sum" => AggFn::Sum,
+            "avg" => AggFn::Avg,
+            "min" => AggFn::Min,
+            "max" => AggFn::Max,
+            "spread" => AggFn::Spread,
+            "stddev" | "stddev_pop" | "std" => AggFn::Stddev,
+            "var_pop" => AggFn::VarPop,
+            "first" => AggFn::First,
+            "last" => AggFn::Last,
+            "last_row" => AggFn::LastRow,
+            _ => return None,
+        })
+    }
+
+    /// Selection functions return a value from one row, so plain columns may accompany them.
+    pub fn is_selection(self) -> bool {
+        matches!(
+            self,
+            AggFn::Min | AggFn::Max | AggFn::First | AggFn::Last | AggFn::LastRow
+        )
+    }
+}
+
+/// One aggregate call of the query.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AggSpec {
+    /// Function.
+    pub func: AggFn,
+    /// Argument; `None` for `count(*)`.
+    pub arg: Option<CExpr>,
+    /// Argument type.
+    pub arg_dt: DataType,
+}
