@@ -11,8 +11,6 @@ use taos::sync::{Fetchable, Queryable};
 use taos::taos_query::common::{Precision, RawBlock};
 use taos::Taos;
 
-use std::borrow::Borrow;
-
 use crate::database::{count_query, insert_failed, parse_precision, precision_query};
 use crate::ddl::{self, DatabaseOptions};
 use crate::decode::ColumnMap;
@@ -145,13 +143,12 @@ impl<C: SyncConnection> Database<C> {
     }
 
     /// Creates the child table of every row that lacks one.
-    pub fn create_child_tables<T, I>(&self, rows: I) -> Result<usize>
+    pub fn create_child_tables<'r, T, I>(&self, rows: I) -> Result<usize>
     where
-        T: TdTable,
-        I: IntoIterator,
-        I::Item: Borrow<T>,
+        T: TdTable + 'r,
+        I: IntoIterator<Item = &'r T>,
     {
-        let statements = ddl::create_child_tables::<T, I>(
+        let statements = ddl::create_child_tables::<T, _>(
             Some(&self.name),
             rows,
             self.precision,
@@ -166,11 +163,10 @@ impl<C: SyncConnection> Database<C> {
     }
 
     /// Inserts rows (see [`crate::Database::insert`] for the guarantees).
-    pub fn insert<T, I>(&self, rows: I) -> Result<InsertReport>
+    pub fn insert<'r, T, I>(&self, rows: I) -> Result<InsertReport>
     where
-        T: TdTable,
-        I: IntoIterator,
-        I::Item: Borrow<T>,
+        T: TdTable + 'r,
+        I: IntoIterator<Item = &'r T>,
     {
         let batches = InsertSql::<T>::new(self.precision)
             .max_sql_len(self.max_sql_len)

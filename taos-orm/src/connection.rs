@@ -50,6 +50,44 @@ impl<C: Connection> Connection for &C {
     }
 }
 
+/// Opens one connection from a DSN (`ws://host:6041`, `wss://host?token=…`,
+/// `taos://host:6030`).
+///
+/// The WebSocket client connects lazily; this sends `SELECT SERVER_VERSION()`
+/// so that a wrong address or password fails here rather than at the first
+/// statement.
+///
+/// ```no_run
+/// # async fn demo() -> taos_orm::Result<()> {
+/// let taos = taos_orm::connect("ws://localhost:6041").await?;
+/// # Ok(()) }
+/// ```
+pub async fn connect(dsn: &str) -> Result<Taos> {
+    use taos::{AsyncQueryable, AsyncTBuilder};
+    use tracing::Instrument;
+    let span = tracing::debug_span!("taos_orm.connect", dsn = %redact_dsn(dsn));
+    async {
+        let taos = TaosBuilder::from_dsn(dsn)?.build().await?;
+        let _: Option<String> = taos.query_one("SELECT SERVER_VERSION()").await?;
+        Ok(taos)
+    }
+    .instrument(span)
+    .await
+}
+
+/// Builds `taos`'s deadpool pool of connections to `dsn`.
+///
+/// ```no_run
+/// # async fn demo() -> taos_orm::Result<()> {
+/// let pool = taos_orm::pool("ws://localhost:6041")?;
+/// let db = taos_orm::Database::open(pool, "power").await?;
+/// # Ok(()) }
+/// ```
+pub fn pool(dsn: &str) -> Result<Pool> {
+    use taos::AsyncTBuilder;
+    Ok(TaosBuilder::from_dsn(dsn)?.pool()?)
+}
+
 /// `taos`'s deadpool pool, as built by `TaosBuilder::from_dsn(dsn)?.pool()?`.
 pub type Pool = taos::Pool<TaosBuilder>;
 

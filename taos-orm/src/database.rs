@@ -1,6 +1,5 @@
 //! The async handle on one database: every typed operation goes through it.
 
-use std::borrow::Borrow;
 use std::time::Instant;
 
 use futures::Stream;
@@ -153,13 +152,12 @@ impl<C: Connection> Database<C> {
     /// Creates the child table of every row that lacks one, with the row's
     /// tags (`CREATE TABLE IF NOT EXISTS … USING … TAGS`). Inserting does this
     /// by itself; call it to create tables ahead of data.
-    pub async fn create_child_tables<T, I>(&self, rows: I) -> Result<usize>
+    pub async fn create_child_tables<'r, T, I>(&self, rows: I) -> Result<usize>
     where
-        T: TdTable,
-        I: IntoIterator,
-        I::Item: Borrow<T>,
+        T: TdTable + 'r,
+        I: IntoIterator<Item = &'r T>,
     {
-        let statements = ddl::create_child_tables::<T, I>(
+        let statements = ddl::create_child_tables::<T, _>(
             Some(&self.name),
             rows,
             self.precision,
@@ -185,11 +183,10 @@ impl<C: Connection> Database<C> {
     /// [`Error::InvalidValue`] / [`Error::RowTooLarge`] naming the row, before
     /// anything is written; [`Error::Insert`] when the server rejects a
     /// statement, listing exactly the rows not written.
-    pub async fn insert<T, I>(&self, rows: I) -> Result<InsertReport>
+    pub async fn insert<'r, T, I>(&self, rows: I) -> Result<InsertReport>
     where
-        T: TdTable,
-        I: IntoIterator,
-        I::Item: Borrow<T>,
+        T: TdTable + 'r,
+        I: IntoIterator<Item = &'r T>,
     {
         let table = T::SCHEMA.name;
         let span = tracing::debug_span!("taos_orm.insert", db = %self.name, table, rows = tracing::field::Empty);

@@ -22,7 +22,7 @@ mod table;
 mod types;
 mod value;
 
-pub use connection::{redact_dsn, Connection, Pool};
+pub use connection::{connect, pool, redact_dsn, Connection, Pool};
 pub use database::{Database, InsertReport};
 pub use ddl::DatabaseOptions;
 pub use decode::decode_block;
