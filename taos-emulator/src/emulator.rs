@@ -290,6 +290,7 @@ async fn serve(listener: TcpListener, app: axum::Router, mut stopped: watch::Rec
     let signal = async move {
         let _ = stopped.wait_for(|stop| *stop).await;
     };
+    let listener = server::QuickListener(listener);
     // Accept errors are retried inside axum; an error here means the
     // listener itself is gone, which only happens on shutdown.
     let _ = axum::serve(listener, app)

@@ -2,7 +2,10 @@
 //! and its `/rest/sql` HTTP endpoint, both over one listener.
 
 mod rest;
+mod tcp;
 mod ws;
+
+pub(crate) use tcp::QuickListener;
 
 use std::sync::Arc;
 

@@ -152,6 +152,8 @@ impl Connection {
                 .send((reply, started))
                 .await
                 .map_err(|_| Disconnected),
+            // Queries answer from their own task; free_result and stmt
+            // close are never answered.
             None => Ok(()),
         }
     }
