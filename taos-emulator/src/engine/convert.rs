@@ -29,6 +29,11 @@ pub fn convert(v: &ValueExpr, col: &ColumnDef, cx: &Ctx) -> Result<Value, TdErro
     if ty == Ty::Timestamp {
         return timestamp(v, text, cx);
     }
+    // Messages quote a string by its content, without the delimiters.
+    let text = match &v.lit {
+        Literal::Str(s) if v.offsets.is_empty() => s.as_str(),
+        _ => text,
+    };
     if !v.offsets.is_empty() {
         return Err(bad_value(
             text,
@@ -56,7 +61,11 @@ pub fn convert(v: &ValueExpr, col: &ColumnDef, cx: &Ctx) -> Result<Value, TdErro
 }
 
 fn timestamp(v: &ValueExpr, text: &str, cx: &Ctx) -> Result<Value, TdError> {
-    let invalid = || bad_value(text, "invalid timestamp");
+    let shown = match &v.lit {
+        Literal::Str(s) if v.offsets.is_empty() => s.as_str(),
+        _ => text,
+    };
+    let invalid = || bad_value(shown, "invalid timestamp");
     let base = match &v.lit {
         Literal::Null => return Ok(Value::Null),
         Literal::Now => cx.now,

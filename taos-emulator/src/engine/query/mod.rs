@@ -219,10 +219,13 @@ fn expand(rel: Option<&Relation>, items: &[SelectItem]) -> Result<Vec<(Expr, Str
                 }
             }
             SelectItem::Expr { expr, alias, text } => {
-                out.push((
-                    expr.clone(),
-                    alias.clone().unwrap_or_else(|| cut_name(text)),
-                ));
+                // A bare column is named by the column itself (backticks dropped, case kept).
+                let name = match (alias, expr) {
+                    (Some(a), _) => a.clone(),
+                    (None, Expr::Column { name, .. }) => name.clone(),
+                    (None, _) => cut_name(text),
+                };
+                out.push((expr.clone(), name));
             }
         }
     }

@@ -167,11 +167,15 @@ impl Parser<'_> {
                 self.pos += 1;
                 let inner = self.nested(depth, Self::unary)?;
                 Ok(match inner {
-                    Expr::Const(Const::Int(v)) => Expr::Const(Const::Int(-v)),
+                    Expr::Const(Const::Int(v)) => Expr::Const(match v.checked_neg() {
+                        Some(n) => Const::Int(n),
+                        None => Const::UInt(1u64 << 63),
+                    }),
                     Expr::Const(Const::Float(v)) => Expr::Const(Const::Float(-v)),
                     Expr::Const(Const::UInt(v)) if v == 1u64 << 63 => {
                         Expr::Const(Const::Int(i64::MIN))
                     }
+                    Expr::Const(Const::UInt(v)) => Expr::Const(Const::Float(-(v as f64))),
                     other => Expr::Neg(Box::new(other)),
                 })
             }
