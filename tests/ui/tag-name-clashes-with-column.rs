@@ -1,7 +1,7 @@
 use taos_orm::TdTable;
 
 #[derive(TdTable)]
-#[taos(child = "d_{location}")]
+#[taos(child = "d_{site}")]
 struct Meter {
     #[taos(ts)]
     ts: i64,

@@ -412,6 +412,23 @@ fn check_child_name(cx: &Ctxt, table: &Table<'_>) {
                 template,
                 format!("`{{{name}}}` in the child table name is a skipped field"),
             ),
+            // Their text holds `.` (1.5, JSON numbers), which TDengine
+            // rejects in table names.
+            Some(field)
+                if field.attrs.json.is_set()
+                    || matches!(
+                        field.ty.known,
+                        Some(Known::Plain(Sql::Float | Sql::Double | Sql::Json))
+                    ) =>
+            {
+                cx.error_spanned_by(
+                    template,
+                    format!(
+                        "`{{{name}}}` in the child table name is a `{}` field, whose text may contain `.`, which TDengine rejects in table names",
+                        type_name(field)
+                    ),
+                )
+            }
             Some(_) => {}
         }
     }
