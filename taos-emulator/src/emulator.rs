@@ -11,6 +11,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::api::Executor;
+use crate::engine::Engine;
 use crate::server::{self, ServerState, StatementLog};
 
 /// The version the emulator announces. It is at least 3.3.0.8, so the
@@ -20,20 +21,29 @@ pub const SERVER_VERSION: &str = "3.3.6.0";
 /// How long a shutdown waits for open HTTP requests before cutting them off.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
 
-/// A running emulator: a taosAdapter-compatible server on a local port.
+/// A running emulator: a taosAdapter-compatible server on a local port,
+/// backed by an in-memory [`Engine`].
 ///
 /// Dropping it stops the server; connected clients see their sockets close.
 ///
-/// ```no_run
-/// # async fn demo() -> std::io::Result<()> {
-/// let emulator = taos_emulator::Emulator::start().await?;
-/// println!("connect the taos client to {}", emulator.dsn());
-/// emulator.shutdown().await;
-/// # Ok(())
-/// # }
 /// ```
+/// use taos::sync::{Queryable, TBuilder};
+///
+/// let emulator = taos_emulator::Emulator::start_blocking()?;
+/// let taos = taos::TaosBuilder::from_dsn(emulator.dsn())?.build()?;
+/// taos.exec("CREATE DATABASE power")?;
+/// taos.exec("CREATE TABLE power.t (ts TIMESTAMP, v INT)")?;
+/// assert_eq!(taos.exec("INSERT INTO power.t VALUES (NOW, 1)")?, 1);
+/// let count: Option<i64> = taos.query_one("SELECT COUNT(*) FROM power.t")?;
+/// assert_eq!(count, Some(1));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// In async code, start it on the current runtime with [`Emulator::start`]
+/// and stop it with [`Emulator::shutdown`].
 pub struct Emulator {
     addr: SocketAddr,
+    engine: Option<Arc<Engine>>,
     executor: Arc<dyn Executor>,
     log: Option<Arc<StatementLog>>,
     stop: watch::Sender<bool>,
@@ -90,7 +100,24 @@ impl Emulator {
         format!("ws://{}", self.addr)
     }
 
-    /// The executor that runs the SQL.
+    /// The engine holding the emulated databases; `None` when the emulator
+    /// was built with a custom [`EmulatorBuilder::executor`].
+    ///
+    /// ```
+    /// use taos_emulator::api::{Executor, Session};
+    ///
+    /// let emulator = taos_emulator::Emulator::start_blocking()?;
+    /// let engine = emulator.engine().expect("the default engine");
+    /// engine
+    ///     .execute(&mut Session::default(), "CREATE DATABASE seeded")
+    ///     .expect("DDL runs without a client");
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn engine(&self) -> Option<&Arc<Engine>> {
+        self.engine.as_ref()
+    }
+
+    /// The executor that runs the SQL (the engine unless replaced).
     pub fn executor(&self) -> &Arc<dyn Executor> {
         &self.executor
     }
@@ -142,18 +169,26 @@ impl Drop for Emulator {
 
 /// Options for an [`Emulator`].
 ///
-/// ```no_run
-/// # async fn demo() -> std::io::Result<()> {
+/// ```
+/// # #[tokio::main(flavor = "multi_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use taos::{AsyncQueryable, AsyncTBuilder};
+///
 /// let emulator = taos_emulator::Emulator::builder()
 ///     .record_statements(true)
 ///     .start()
 ///     .await?;
-/// assert!(emulator.statements().is_empty());
+/// let taos = taos::TaosBuilder::from_dsn(emulator.dsn())?.build().await?;
+/// taos.exec("CREATE DATABASE IF NOT EXISTS demo").await?;
+/// assert_eq!(emulator.statements(), ["CREATE DATABASE IF NOT EXISTS demo"]);
+/// drop(taos);
+/// emulator.shutdown().await;
 /// # Ok(())
 /// # }
 /// ```
 #[derive(Default)]
 pub struct EmulatorBuilder {
+    engine: Option<Arc<Engine>>,
     executor: Option<Arc<dyn Executor>>,
     listen: Option<SocketAddr>,
     record: bool,
@@ -163,6 +198,7 @@ pub struct EmulatorBuilder {
 impl fmt::Debug for EmulatorBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("EmulatorBuilder")
+            .field("custom_engine", &self.engine.is_some())
             .field("custom_executor", &self.executor.is_some())
             .field("listen", &self.listen)
             .field("record", &self.record)
@@ -172,9 +208,19 @@ impl fmt::Debug for EmulatorBuilder {
 }
 
 impl EmulatorBuilder {
-    /// Runs SQL with `executor` instead of a fresh engine.
+    /// Serves `engine` instead of a fresh one, e.g. one prepared beforehand
+    /// or shared with another emulator.
+    pub fn engine(mut self, engine: Arc<Engine>) -> Self {
+        self.engine = Some(engine);
+        self.executor = None;
+        self
+    }
+
+    /// Runs SQL with `executor` instead of an engine (protocol tests, fault
+    /// injection). [`Emulator::engine`] is then `None`.
     pub fn executor(mut self, executor: Arc<dyn Executor>) -> Self {
         self.executor = Some(executor);
+        self.engine = None;
         self
     }
 
@@ -234,9 +280,12 @@ impl EmulatorBuilder {
     fn prepare(self) -> io::Result<Setup> {
         let version = self.version.unwrap_or_else(|| SERVER_VERSION.to_owned());
         validate_version(&version)?;
-        let executor = match self.executor {
-            Some(executor) => executor,
-            None => default_executor()?,
+        let (engine, executor): (_, Arc<dyn Executor>) = match (self.executor, self.engine) {
+            (Some(executor), _) => (None, executor),
+            (None, engine) => {
+                let engine = engine.unwrap_or_default();
+                (Some(Arc::clone(&engine)), engine)
+            }
         };
         let log = self.record.then(Arc::default);
         let addr = self
@@ -245,6 +294,7 @@ impl EmulatorBuilder {
         Ok(Setup {
             addr,
             version,
+            engine,
             executor,
             log,
         })
@@ -255,6 +305,7 @@ impl EmulatorBuilder {
 struct Setup {
     addr: SocketAddr,
     version: String,
+    engine: Option<Arc<Engine>>,
     executor: Arc<dyn Executor>,
     log: Option<Arc<StatementLog>>,
 }
@@ -278,6 +329,7 @@ impl Setup {
     ) -> Emulator {
         Emulator {
             addr,
+            engine: self.engine,
             executor: self.executor,
             log: self.log,
             stop,
@@ -313,13 +365,6 @@ fn validate_version(version: &str) -> io::Result<()> {
             format!("server version {version:?} must look like 3.x.y.z"),
         ))
     }
-}
-
-fn default_executor() -> io::Result<Arc<dyn Executor>> {
-    Err(io::Error::new(
-        io::ErrorKind::Unsupported,
-        "no SQL engine is built in yet; pass one with EmulatorBuilder::executor",
-    ))
 }
 
 #[cfg(test)]

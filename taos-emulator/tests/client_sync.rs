@@ -52,3 +52,25 @@ fn blocking_emulator_stops_on_drop() {
     drop(emulator);
     assert!(std::net::TcpStream::connect(addr).is_err());
 }
+
+#[test]
+fn blocking_client_on_the_engine() {
+    let emulator = Emulator::start_blocking().unwrap();
+    let taos = taos::TaosBuilder::from_dsn(emulator.dsn())
+        .unwrap()
+        .build()
+        .unwrap();
+    taos.exec_many([
+        "CREATE DATABASE IF NOT EXISTS sync_db",
+        "CREATE TABLE sync_db.t (ts TIMESTAMP, v BIGINT)",
+    ])
+    .unwrap();
+    assert_eq!(
+        taos.exec("INSERT INTO sync_db.t VALUES (NOW, 10) (NOW + 1s, 20) (NOW + 2s, 30)")
+            .unwrap(),
+        3
+    );
+    let sum: Option<i64> = taos.query_one("SELECT SUM(v) FROM sync_db.t").unwrap();
+    assert_eq!(sum, Some(60));
+    drop(taos);
+}
