@@ -1,0 +1,77 @@
+//! Engine throughput: multi-row INSERT text ingest and a full-scan aggregate.
+
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use taos_emulator::api::{Executor, Session};
+use taos_emulator::Engine;
+
+const ROWS_PER_INSERT: usize = 10_000;
+
+fn setup() -> (Engine, Session) {
+    let e = Engine::new();
+    let mut s = Session::default();
+    for sql in [
+        "CREATE DATABASE bench",
+        "USE bench",
+        "CREATE STABLE meters (ts TIMESTAMP, current FLOAT, voltage INT, phase FLOAT) TAGS (location VARCHAR(64), groupid INT)",
+        "CREATE TABLE d1 USING meters TAGS ('California.SanFrancisco', 2)",
+    ] {
+        e.execute(&mut s, sql).expect(sql);
+    }
+    (e, s)
+}
+
+fn insert_sql(start: i64, rows: usize) -> String {
+    let mut sql = String::with_capacity(rows * 48);
+    sql.push_str("INSERT INTO d1 VALUES ");
+    for i in 0..rows as i64 {
+        let ts = start + i;
+        sql.push_str(&format!(
+            "({ts}, {}.{}, {}, 0.{}) ",
+            10 + i % 7,
+            i % 10,
+            210 + i % 20,
+            i % 9
+        ));
+    }
+    sql
+}
+
+fn ingest(c: &mut Criterion) {
+    let mut g = c.benchmark_group("ingest");
+    g.throughput(Throughput::Elements(ROWS_PER_INSERT as u64));
+    g.sample_size(20);
+    let base = 1_700_000_000_000i64;
+    g.bench_function("multi_row_insert_10k", |b| {
+        b.iter_batched(
+            || (setup(), insert_sql(base, ROWS_PER_INSERT)),
+            |((e, mut s), sql)| e.execute(&mut s, &sql).expect("insert"),
+            BatchSize::LargeInput,
+        )
+    });
+    g.finish();
+}
+
+fn full_scan(c: &mut Criterion) {
+    let (e, mut s) = setup();
+    let base = 1_700_000_000_000i64;
+    for k in 0..100 {
+        let sql = insert_sql(base + (k * ROWS_PER_INSERT) as i64, ROWS_PER_INSERT);
+        e.execute(&mut s, &sql).expect("insert");
+    }
+    let mut g = c.benchmark_group("scan");
+    g.throughput(Throughput::Elements(1_000_000));
+    g.sample_size(20);
+    g.bench_function("aggregate_1m_rows", |b| {
+        b.iter(|| {
+            e.execute(
+                &mut s,
+                "SELECT count(*), avg(current), max(voltage), min(phase) FROM meters",
+            )
+            .expect("query")
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, ingest, full_scan);
+criterion_main!(benches);
