@@ -372,6 +372,12 @@ mod tests {
     use super::*;
 
     #[test]
+    fn emulators_can_live_in_statics() {
+        fn shareable<T: Send + Sync + 'static>() {}
+        shareable::<Emulator>();
+    }
+
+    #[test]
     fn versions() {
         assert!(validate_version("3.3.6.0").is_ok());
         assert!(validate_version("3.1").is_ok());

@@ -72,6 +72,28 @@ async fn exec_query_and_deserialize() {
         ]
     );
 
+    // Untyped access: records, and rows as (name, value) pairs.
+    let records = taos
+        .query("select * from meters")
+        .await
+        .unwrap()
+        .to_records()
+        .await
+        .unwrap();
+    assert_eq!(records.len(), 3);
+    assert_eq!(records[1][2], taos::Value::Null(Ty::VarChar));
+    assert_eq!(records[2][1], taos::Value::Float(-1.0));
+    let mut rs = taos.query("select * from meters").await.unwrap();
+    let mut rows = rs.rows();
+    let first = rows.try_next().await.unwrap().expect("a first row");
+    let named: Vec<(String, String)> = first
+        .map(|(name, value)| (name.to_owned(), value.to_string().unwrap_or_default()))
+        .collect();
+    assert_eq!(named[0].0, "ts");
+    assert_eq!(named[2], ("location".to_owned(), "beijing".to_owned()));
+    drop(rows);
+    drop(rs);
+
     // Struct fields map by column name.
     let meters: Vec<Meter> = taos
         .query("select * from meters")
@@ -93,6 +115,8 @@ async fn exec_query_and_deserialize() {
             "INSERT INTO d1 VALUES (1)",
             "INSERT INTO d2 VALUES (1) (2)",
             "SELECT * FROM meters",
+            "select * from meters",
+            "select * from meters",
             "select * from meters",
         ]
     );
