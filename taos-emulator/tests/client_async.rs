@@ -254,6 +254,17 @@ async fn json_protocol_for_older_servers() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn statements_larger_than_a_websocket_frame() {
+    let emulator = start().await;
+    let taos = connect(&emulator.dsn()).await;
+    // ~24 MiB, above the usual 16 MiB frame limit.
+    let sql = format!("insert into t values {}", "(1) ".repeat(6_000_000));
+    assert_eq!(taos.exec(&sql).await.unwrap(), 6_000_000);
+    drop(taos);
+    emulator.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn many_clients_at_once() {
     let emulator = start().await;
     let dsn = emulator.dsn();

@@ -175,6 +175,16 @@ async fn query_results_as_json() {
 }
 
 #[tokio::test]
+async fn large_bodies_are_accepted() {
+    let emulator = start().await;
+    let sql = format!("insert into t values {}", "(1) ".repeat(1_000_000));
+    let (status, body) = post_json(emulator.addr(), "/rest/sql", Some(ROOT), &sql).await;
+    assert_eq!(status, 200);
+    assert_eq!(body["data"], json!([[1_000_000]]));
+    emulator.shutdown().await;
+}
+
+#[tokio::test]
 async fn database_in_the_path() {
     let emulator = start().await;
     let addr = emulator.addr();

@@ -9,6 +9,7 @@ pub(crate) use tcp::QuickListener;
 
 use std::sync::Arc;
 
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{any, post};
 use axum::Router;
 use parking_lot::Mutex;
@@ -125,6 +126,8 @@ pub(crate) fn router(state: Arc<ServerState>) -> Router {
         .route("/ws", any(ws::upgrade))
         .route("/rest/sql", post(rest::sql))
         .route("/rest/sql/{db}", post(rest::sql_in_db))
+        // Like taosAdapter, accept large statements (axum's default is 2 MiB).
+        .layer(DefaultBodyLimit::max(1 << 30))
         .with_state(state)
 }
 

@@ -21,13 +21,19 @@ use super::ServerState;
 /// Replies a connection may have queued before its reader waits for the writer.
 const OUTGOING_CAPACITY: usize = 64;
 
+/// taosAdapter sets no message size limit; large batched INSERTs must not
+/// hit the WebSocket library's default of 16 MiB per frame.
+const MAX_MESSAGE: usize = 1 << 30;
+
 /// Upgrades `GET /ws` and serves the socket until the client leaves or the
 /// emulator shuts down.
 pub(crate) async fn upgrade(
     ws: WebSocketUpgrade,
     State(state): State<Arc<ServerState>>,
 ) -> Response {
-    ws.on_upgrade(move |socket| serve(socket, state))
+    ws.max_message_size(MAX_MESSAGE)
+        .max_frame_size(MAX_MESSAGE)
+        .on_upgrade(move |socket| serve(socket, state))
 }
 
 async fn serve(socket: WebSocket, state: Arc<ServerState>) {
