@@ -31,6 +31,8 @@ pub struct Compiler<'r, 'a> {
     pub agg_mode: bool,
     /// A selection function is present, so plain columns read its row.
     pub has_selection: bool,
+    /// A window clause is present, so `_wstart`/`_wend`/`_wduration` resolve.
+    pub window: bool,
 }
 
 fn is_numeric(ty: Ty) -> bool {
@@ -166,6 +168,19 @@ impl Compiler<'_, '_> {
     }
 
     fn column(&mut self, table: Option<&str>, name: &str) -> Result<(CExpr, DataType), TdError> {
+        if let Some(i) = ["_wstart", "_wend", "_wduration"]
+            .iter()
+            .position(|w| *w == name)
+        {
+            if !self.window {
+                return Err(TdError::new(
+                    0x2666,
+                    format!("{name} is only valid in a window query"),
+                ));
+            }
+            let t = if i == 2 { Ty::BigInt } else { Ty::Timestamp };
+            return Ok((CExpr::Window(i), dt(t)));
+        }
         let rel = self.rel.ok_or_else(|| invalid_column(name))?;
         if let Some(t) = table {
             if !rel.names.iter().any(|n| n == t) {

@@ -17,6 +17,8 @@ pub struct RowCtx<'c, 'a> {
     pub aggs: &'c [Value],
     /// GROUP BY key values of the current group.
     pub keys: &'c [Value],
+    /// `_wstart`, `_wend`, `_wduration` of the current window.
+    pub win: [i64; 3],
 }
 
 /// Evaluates `e` on a row.
@@ -115,6 +117,7 @@ pub fn eval(e: &CExpr, cx: &RowCtx) -> Value {
         CExpr::Cast(v, to) => cast(eval(v, cx), *to),
         CExpr::Agg(i) => cx.aggs.get(*i).cloned().unwrap_or_default(),
         CExpr::GroupKey(i) => cx.keys.get(*i).cloned().unwrap_or_default(),
+        CExpr::Window(i) => Value::Int(cx.win[*i]),
     }
 }
 

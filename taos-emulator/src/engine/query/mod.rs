@@ -6,6 +6,7 @@ mod compile;
 mod eval;
 mod like;
 mod plan;
+mod window;
 
 pub use compile::SERVER_VERSION;
 pub use like::Pattern;
@@ -285,7 +286,21 @@ struct Group {
 
 fn run(rel: Option<&Relation>, s: &Select, session: &Session) -> Result<QueryResult, TdError> {
     if s.window.is_some() {
-        return Err(unsupported("window clause"));
+        if !s.group_by.is_empty() {
+            return Err(TdError::new(0x2600, "syntax error near \"group by\""));
+        }
+        if s.items
+            .iter()
+            .any(|i| matches!(i, SelectItem::Star | SelectItem::QualifiedStar(_)))
+        {
+            return Err(TdError::new(
+                0x2667,
+                "Invalid window query: SELECT * with a window clause",
+            ));
+        }
+        if rel.is_none() {
+            return Err(unsupported("window without FROM"));
+        }
     }
     if s.slimit.is_some() && s.group_by.is_empty() && s.partition_by.is_empty() {
         return Err(TdError::new(
@@ -300,8 +315,10 @@ fn run(rel: Option<&Relation>, s: &Select, session: &Session) -> Result<QueryRes
     } else {
         s.group_by.clone()
     };
-    let agg_mode =
-        items.iter().any(|(e, _)| has_aggregate(e)) || !s.group_by.is_empty() || s.having.is_some();
+    let agg_mode = items.iter().any(|(e, _)| has_aggregate(e))
+        || !s.group_by.is_empty()
+        || s.having.is_some()
+        || s.window.is_some();
     let mut cx = Compiler {
         rel,
         precision,
@@ -311,6 +328,7 @@ fn run(rel: Option<&Relation>, s: &Select, session: &Session) -> Result<QueryRes
         group_by: if agg_mode { keys_ast.clone() } else { vec![] },
         agg_mode: false,
         has_selection: items.iter().any(|(e, _)| has_selection(e)),
+        window: s.window.is_some(),
     };
     let filter = match &s.filter {
         Some(f) if has_aggregate(f) => {
@@ -328,6 +346,10 @@ fn run(rel: Option<&Relation>, s: &Select, session: &Session) -> Result<QueryRes
             keys.push(cx.compile(k)?.0);
         }
     }
+    let window = match &s.window {
+        Some(w) => Some(window::resolve(w, &mut cx, precision)?),
+        None => None,
+    };
     cx.agg_mode = agg_mode;
     let mut exprs = Vec::with_capacity(items.len());
     let mut types = Vec::with_capacity(items.len());
@@ -354,6 +376,8 @@ fn run(rel: Option<&Relation>, s: &Select, session: &Session) -> Result<QueryRes
         .then(|| s.limit.map(|l| l.saturating_add(s.offset) as usize))
         .flatten();
     let mut rows: Vec<Vec<Value>> = Vec::new();
+    // Window queries with PARTITION BY and no ORDER BY limit each partition.
+    let per_partition = window.is_some() && !s.partition_by.is_empty() && order.is_empty();
     let pass = |f: &Option<CExpr>, rc: &RowCtx| !matches!(f, Some(f) if !eval(f, rc).truthy());
     match rel {
         None => {
@@ -362,6 +386,7 @@ fn run(rel: Option<&Relation>, s: &Select, session: &Session) -> Result<QueryRes
                 row: 0,
                 aggs: &[],
                 keys: &[],
+                win: [0; 3],
             };
             if agg_mode {
                 return Err(unsupported("aggregate without FROM"));
@@ -383,6 +408,7 @@ fn run(rel: Option<&Relation>, s: &Select, session: &Session) -> Result<QueryRes
                         row: r,
                         aggs: &[],
                         keys: &[],
+                        win: [0; 3],
                     };
                     if !pass(&filter, &rc) {
                         continue;
@@ -393,6 +419,19 @@ fn run(rel: Option<&Relation>, s: &Select, session: &Session) -> Result<QueryRes
                     }
                 }
             }
+        }
+        Some(rel) if window.is_some() => {
+            let (kind, fill) = window.as_ref().expect("checked");
+            let plan = WindowPlan {
+                filter: &filter,
+                keys: &keys,
+                aggs: &aggs,
+                exprs: &exprs,
+                types: &types,
+                having: &having,
+                bounds,
+            };
+            rows = window_rows(rel, &plan, kind, fill.as_ref())?;
         }
         Some(rel) => {
             let groups = aggregate(rel, &filter, &keys, &aggs, bounds);
@@ -433,6 +472,7 @@ fn run(rel: Option<&Relation>, s: &Select, session: &Session) -> Result<QueryRes
                     row: rep.map_or(0, |(_, r)| r),
                     aggs: &vals,
                     keys: &g.keys,
+                    win: [0; 3],
                 };
                 if let Some(h) = &having {
                     if !eval(h, &rc).truthy() {
@@ -483,11 +523,15 @@ fn run(rel: Option<&Relation>, s: &Select, session: &Session) -> Result<QueryRes
             Ordering::Equal
         });
     }
-    let start = (s.offset as usize).min(rows.len());
-    let end = s.limit.map_or(rows.len(), |l| {
-        start.saturating_add(l as usize).min(rows.len())
-    });
-    let mut rows: Vec<Vec<Value>> = rows.drain(start..end).collect();
+    let mut rows = if per_partition {
+        limit_per_partition(rows, s.offset, s.limit)
+    } else {
+        let start = (s.offset as usize).min(rows.len());
+        let end = s.limit.map_or(rows.len(), |l| {
+            start.saturating_add(l as usize).min(rows.len())
+        });
+        rows.drain(start..end).collect()
+    };
     for r in &mut rows {
         r.truncate(visible);
     }
@@ -556,6 +600,7 @@ fn aggregate(
                 row: r,
                 aggs: &[],
                 keys: &[],
+                win: [0; 3],
             };
             if let Some(f) = filter {
                 if !eval(f, &rc).truthy() {
@@ -604,4 +649,99 @@ fn aggregate(
 /// Type of a result column, for callers building metadata results.
 pub fn text_type(len: u32) -> DataType {
     super::value::varchar(len)
+}
+
+/// What a window query projects.
+struct WindowPlan<'p> {
+    filter: &'p Option<CExpr>,
+    keys: &'p [CExpr],
+    aggs: &'p [plan::AggSpec],
+    exprs: &'p [CExpr],
+    types: &'p [DataType],
+    having: &'p Option<CExpr>,
+    bounds: (i64, i64),
+}
+
+/// Window rows, each with its partition number appended as a last column.
+fn window_rows(
+    rel: &Relation,
+    p: &WindowPlan,
+    kind: &window::Kind,
+    fill: Option<&window::Fill>,
+) -> Result<Vec<Vec<Value>>, TdError> {
+    let mut wins = window::run(rel, p.filter, p.keys, p.aggs, p.bounds, kind)?;
+    if let (
+        Some(f),
+        window::Kind::Interval {
+            len,
+            offset,
+            sliding,
+        },
+    ) = (fill, kind)
+    {
+        if p.bounds.0 == i64::MIN || p.bounds.1 == i64::MAX {
+            return Err(TdError::new(0x263B, "Fill time range is not specified"));
+        }
+        wins = window::add_filled(
+            wins,
+            p.aggs.len(),
+            (*len, *offset, *sliding),
+            p.bounds,
+            f.forced(),
+        )?;
+    }
+    let mut rows = Vec::with_capacity(wins.len());
+    let (mut filled, mut pids, mut starts) = (Vec::new(), Vec::new(), Vec::new());
+    let mut pid = 0usize;
+    for (i, w) in wins.iter().enumerate() {
+        if i > 0 && Key(wins[i - 1].keys.clone()) != Key(w.keys.clone()) {
+            pid += 1;
+        }
+        let rc = RowCtx {
+            seg: w.rep.map(|(si, _)| &rel.segments[si]),
+            row: w.rep.map_or(0, |(_, r)| r),
+            aggs: &w.vals,
+            keys: &w.keys,
+            win: w.win,
+        };
+        if !w.filled && matches!(p.having, Some(h) if !eval(h, &rc).truthy()) {
+            continue;
+        }
+        let mut row: Vec<Value> = p.exprs.iter().map(|e| eval(e, &rc)).collect();
+        row.push(Value::Int(pid as i64));
+        rows.push(row);
+        filled.push(w.filled);
+        pids.push(pid);
+        starts.push(w.win[0]);
+    }
+    if let Some(f) = fill {
+        let cols: Vec<(usize, DataType)> = p
+            .types
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| p.exprs[*i].uses_agg())
+            .map(|(i, t)| (i, *t))
+            .collect();
+        window::apply_fill(&mut rows, &filled, &pids, &starts, &cols, f)?;
+    }
+    Ok(rows)
+}
+
+/// OFFSET/LIMIT applied to each partition (its number is each row's last value).
+fn limit_per_partition(rows: Vec<Vec<Value>>, offset: u64, limit: Option<u64>) -> Vec<Vec<Value>> {
+    let mut out = Vec::with_capacity(rows.len());
+    let mut current = None;
+    let mut seen = 0u64;
+    for r in rows {
+        let pid = r.last().cloned();
+        if pid != current {
+            current = pid;
+            seen = 0;
+        }
+        seen += 1;
+        if seen > offset && limit.map_or(true, |l| seen - offset <= l) {
+            out.push(r);
+        }
+    }
+    out
 }

@@ -43,6 +43,25 @@ pub enum CExpr {
     Agg(usize),
     /// The value of GROUP BY key `i` of the group.
     GroupKey(usize),
+    /// `_wstart` (0), `_wend` (1) or `_wduration` (2) of the window.
+    Window(usize),
+}
+
+impl CExpr {
+    /// Whether the value comes from an aggregate (what FILL replaces).
+    pub fn uses_agg(&self) -> bool {
+        match self {
+            CExpr::Agg(_) => true,
+            CExpr::Neg(x) | CExpr::Not(x) | CExpr::IsNull(x, _) | CExpr::Cast(x, _) => x.uses_agg(),
+            CExpr::In(x, _, _) | CExpr::Like(x, _, _) => x.uses_agg(),
+            CExpr::Arith(_, a, b, _) | CExpr::Cmp(_, a, b) | CExpr::Logic(_, a, b) => {
+                a.uses_agg() || b.uses_agg()
+            }
+            CExpr::Between(a, b, c, _) => a.uses_agg() || b.uses_agg() || c.uses_agg(),
+            CExpr::Func(_, args) => args.iter().any(CExpr::uses_agg),
+            _ => false,
+        }
+    }
 }
 
 /// Scalar functions.

@@ -1,0 +1,495 @@
+//! Window queries: INTERVAL (with SLIDING and FILL), SESSION and STATE_WINDOW,
+//! each computed per partition on a timeline sorted by timestamp.
+
+use super::agg::{Acc, RowRef};
+use super::compile::Compiler;
+use super::eval::{cast, eval, RowCtx};
+use super::plan::{AggSpec, CExpr};
+use super::Relation;
+use crate::api::TdError;
+use crate::engine::error::{unsupported, wrong_value_type};
+use crate::engine::time;
+use crate::engine::value::{Key, Value};
+use crate::sql::ast::{DataType, Window};
+use std::collections::{BTreeMap, HashMap};
+use taos_query::common::{Precision, Ty};
+
+/// Windows beyond this many per partition are refused rather than built.
+const MAX_WINDOWS: i64 = 10_000_000;
+
+/// A window's shape, resolved to precision units.
+pub enum Kind {
+    /// INTERVAL: length, offset, sliding.
+    Interval { len: i64, offset: i64, sliding: i64 },
+    /// SESSION: tolerance.
+    Session(i64),
+    /// STATE_WINDOW: the state expression.
+    State(CExpr),
+}
+
+/// One output window of one partition.
+pub struct WinRow {
+    /// Partition key values.
+    pub keys: Vec<Value>,
+    /// `_wstart`, `_wend`, `_wduration`.
+    pub win: [i64; 3],
+    /// Aggregate results (all NULL for a filled window).
+    pub vals: Vec<Value>,
+    /// Row selected by the first selection function, or the window's first row.
+    pub rep: Option<RowRef>,
+    /// A window produced by FILL.
+    pub filled: bool,
+}
+
+struct Acc1 {
+    accs: Vec<Acc>,
+    first: RowRef,
+    first_ts: i64,
+    last_ts: i64,
+}
+
+impl Acc1 {
+    fn new(aggs: &[AggSpec], at: RowRef, ts: i64) -> Self {
+        Acc1 {
+            accs: aggs.iter().map(Acc::new).collect(),
+            first: at,
+            first_ts: ts,
+            last_ts: ts,
+        }
+    }
+
+    fn feed(&mut self, aggs: &[AggSpec], rel: &Relation, ts: i64, at: RowRef) {
+        let rc = row_ctx(rel, at);
+        for (acc, spec) in self.accs.iter_mut().zip(aggs) {
+            let v = match &spec.arg {
+                None => Value::Int(1),
+                Some(a) => eval(a, &rc),
+            };
+            acc.update(spec.func, v, ts, at);
+        }
+        self.last_ts = self.last_ts.max(ts);
+    }
+
+    fn finish(self, keys: &[Value], aggs: &[AggSpec], win: [i64; 3]) -> WinRow {
+        let vals = self
+            .accs
+            .iter()
+            .zip(aggs)
+            .map(|(a, s)| a.finish(s))
+            .collect();
+        let rep = aggs
+            .iter()
+            .zip(&self.accs)
+            .find(|(s, _)| s.func.is_selection())
+            .and_then(|(_, a)| a.row())
+            .or(Some(self.first));
+        WinRow {
+            keys: keys.to_vec(),
+            win,
+            vals,
+            rep,
+            filled: false,
+        }
+    }
+}
+
+fn row_ctx<'c, 'a>(rel: &'c Relation<'a>, (si, r): RowRef) -> RowCtx<'c, 'a> {
+    RowCtx {
+        seg: Some(&rel.segments[si]),
+        row: r,
+        aggs: &[],
+        keys: &[],
+        win: [0; 3],
+    }
+}
+
+/// A partition: its key values and its (ts, row) pairs.
+type Partition = (Vec<Value>, Vec<(i64, RowRef)>);
+
+/// The filtered rows of each partition, sorted by timestamp.
+fn partitions(
+    rel: &Relation,
+    filter: &Option<CExpr>,
+    keys: &[CExpr],
+    bounds: (i64, i64),
+) -> Vec<Partition> {
+    let mut parts: Vec<Partition> = Vec::new();
+    let mut index: HashMap<Key, usize> = HashMap::new();
+    for (si, seg) in rel.segments.iter().enumerate() {
+        for r in seg.data.range(bounds.0, bounds.1) {
+            let rc = row_ctx(rel, (si, r));
+            if matches!(filter, Some(f) if !eval(f, &rc).truthy()) {
+                continue;
+            }
+            let key = Key(keys.iter().map(|k| eval(k, &rc)).collect());
+            let pi = match index.get(&key) {
+                Some(&i) => i,
+                None => {
+                    parts.push((key.0.clone(), Vec::new()));
+                    index.insert(key, parts.len() - 1);
+                    parts.len() - 1
+                }
+            };
+            parts[pi].1.push((seg.data.ts[r], (si, r)));
+        }
+    }
+    for p in &mut parts {
+        p.1.sort_by_key(|(ts, _)| *ts);
+    }
+    parts
+}
+
+/// Start of the latest window (of the sliding grid) at or before `ts`.
+fn align(ts: i64, offset: i64, sliding: i64) -> i64 {
+    (ts - offset).div_euclid(sliding) * sliding + offset
+}
+
+/// Runs the windows; `fill_range` is the WHERE range when FILL needs one.
+pub fn run(
+    rel: &Relation,
+    filter: &Option<CExpr>,
+    keys: &[CExpr],
+    aggs: &[AggSpec],
+    bounds: (i64, i64),
+    kind: &Kind,
+) -> Result<Vec<WinRow>, TdError> {
+    let mut out = Vec::new();
+    for (pkeys, rows) in partitions(rel, filter, keys, bounds) {
+        match kind {
+            Kind::Interval {
+                len,
+                offset,
+                sliding,
+            } => {
+                let mut wins: BTreeMap<i64, Acc1> = BTreeMap::new();
+                for &(ts, at) in &rows {
+                    let mut start = align(ts, *offset, *sliding);
+                    // Every window of the grid that still covers `ts`.
+                    while start > ts.saturating_sub(*len) {
+                        wins.entry(start)
+                            .or_insert_with(|| Acc1::new(aggs, at, ts))
+                            .feed(aggs, rel, ts, at);
+                        start -= sliding;
+                    }
+                }
+                if wins.len() as i64 > MAX_WINDOWS {
+                    return Err(too_many());
+                }
+                for (start, a) in wins {
+                    out.push(a.finish(&pkeys, aggs, [start, start + len, *len]));
+                }
+            }
+            Kind::Session(tol) => {
+                let mut cur: Option<Acc1> = None;
+                for &(ts, at) in &rows {
+                    if let Some(c) = cur.as_mut() {
+                        if ts - c.last_ts <= *tol {
+                            c.feed(aggs, rel, ts, at);
+                            continue;
+                        }
+                    }
+                    if let Some(c) = cur.take() {
+                        out.push(close(c, &pkeys, aggs));
+                    }
+                    let mut c = Acc1::new(aggs, at, ts);
+                    c.feed(aggs, rel, ts, at);
+                    cur = Some(c);
+                }
+                if let Some(c) = cur {
+                    out.push(close(c, &pkeys, aggs));
+                }
+            }
+            Kind::State(state) => {
+                let mut cur: Option<(Value, Acc1)> = None;
+                for &(ts, at) in &rows {
+                    let v = eval(state, &row_ctx(rel, at));
+                    if v.is_null() {
+                        continue;
+                    }
+                    if let Some((sv, c)) = cur.as_mut() {
+                        if sv.sql_cmp(&v) == Some(std::cmp::Ordering::Equal) {
+                            c.feed(aggs, rel, ts, at);
+                            continue;
+                        }
+                    }
+                    if let Some((_, c)) = cur.take() {
+                        out.push(close(c, &pkeys, aggs));
+                    }
+                    let mut c = Acc1::new(aggs, at, ts);
+                    c.feed(aggs, rel, ts, at);
+                    cur = Some((v, c));
+                }
+                if let Some((_, c)) = cur {
+                    out.push(close(c, &pkeys, aggs));
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn close(c: Acc1, keys: &[Value], aggs: &[AggSpec]) -> WinRow {
+    let win = [c.first_ts, c.last_ts, c.last_ts - c.first_ts];
+    c.finish(keys, aggs, win)
+}
+
+fn too_many() -> TdError {
+    TdError::new(0x2600, "Too many windows in the interval query")
+}
+
+/// Adds the empty windows FILL asks for, per partition, over `[lo, hi]`.
+///
+/// `force` (NULL_F / VALUE_F) also fills a range that has no data at all.
+pub fn add_filled(
+    rows: Vec<WinRow>,
+    nagg: usize,
+    (len, offset, sliding): (i64, i64, i64),
+    (lo, hi): (i64, i64),
+    force: bool,
+) -> Result<Vec<WinRow>, TdError> {
+    let first = align(lo, offset, sliding);
+    let last = align(hi, offset, sliding);
+    if (last - first) / sliding > MAX_WINDOWS {
+        return Err(too_many());
+    }
+    let mut parts: Vec<(Vec<Value>, Vec<WinRow>)> = Vec::new();
+    for r in rows {
+        match parts
+            .iter_mut()
+            .find(|(k, _)| Key(k.clone()) == Key(r.keys.clone()))
+        {
+            Some((_, v)) => v.push(r),
+            None => parts.push((r.keys.clone(), vec![r])),
+        }
+    }
+    if parts.is_empty() && force {
+        parts.push((Vec::new(), Vec::new()));
+    }
+    let mut out = Vec::new();
+    for (keys, real) in parts {
+        let mut real = real.into_iter().peekable();
+        let mut start = first;
+        loop {
+            match real.peek().map(|r| r.win[0]) {
+                Some(rs) if rs <= start || start > last => {
+                    if rs == start {
+                        start += sliding;
+                    }
+                    out.extend(real.next());
+                }
+                _ if start <= last => {
+                    out.push(WinRow {
+                        keys: keys.clone(),
+                        win: [start, start + len, len],
+                        vals: vec![Value::Null; nagg],
+                        rep: None,
+                        filled: true,
+                    });
+                    start += sliding;
+                }
+                _ => break,
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// FILL mode and its values.
+pub struct Fill {
+    /// Lowercase mode (`null`, `value_f`, `prev`, …).
+    pub mode: String,
+    /// Values of FILL(VALUE, …).
+    pub values: Vec<Value>,
+}
+
+impl Fill {
+    /// NULL_F / VALUE_F fill even a range without data.
+    pub fn forced(&self) -> bool {
+        self.mode.ends_with("_f")
+    }
+}
+
+/// Resolves a window clause to precision units, validating it as TDengine does.
+pub fn resolve(
+    w: &Window,
+    cx: &mut Compiler,
+    p: Precision,
+) -> Result<(Kind, Option<Fill>), TdError> {
+    let units = |(n, u): (i64, char)| -> Result<i64, TdError> {
+        match u {
+            'n' | 'y' => Err(unsupported("calendar (n/y) window units")),
+            _ => time::duration(n, u, p)
+                .filter(|v| *v > 0)
+                .ok_or_else(|| TdError::new(0x2600, format!("syntax error near \"{n}{u}\""))),
+        }
+    };
+    match w {
+        Window::Interval {
+            len,
+            offset,
+            sliding,
+            fill,
+        } => {
+            let len = units(*len)?;
+            let offset = match offset {
+                Some((0, _)) => 0,
+                Some(o) => units(*o)?,
+                None => 0,
+            };
+            if offset >= len {
+                return Err(TdError::new(
+                    0x262F,
+                    "Interval offset cannot be greater than interval",
+                ));
+            }
+            let sliding = match sliding {
+                Some(s) => units(*s)?,
+                None => len,
+            };
+            if sliding > len {
+                return Err(TdError::new(
+                    0x2631,
+                    "sliding value no larger than the interval value",
+                ));
+            }
+            if sliding.saturating_mul(100) < len {
+                return Err(TdError::new(
+                    0x2632,
+                    "sliding value can not less than 1% of interval value",
+                ));
+            }
+            let fill = match fill {
+                None => None,
+                Some((mode, vals)) => {
+                    let known = [
+                        "none", "null", "null_f", "value", "value_f", "prev", "next", "linear",
+                    ];
+                    if !known.contains(&mode.as_str()) {
+                        return Err(TdError::new(
+                            0x2600,
+                            format!("syntax error near \"{mode}\""),
+                        ));
+                    }
+                    let mut values = Vec::new();
+                    for v in vals {
+                        match cx.compile(v)?.0 {
+                            CExpr::Const(c) => values.push(c),
+                            _ => return Err(wrong_value_type("fill value must be a constant")),
+                        }
+                    }
+                    (mode != "none").then(|| Fill {
+                        mode: mode.clone(),
+                        values,
+                    })
+                }
+            };
+            Ok((
+                Kind::Interval {
+                    len,
+                    offset,
+                    sliding,
+                },
+                fill,
+            ))
+        }
+        Window::Session(_, tol) => Ok((Kind::Session(units(*tol)?), None)),
+        Window::State(e) => {
+            let (c, t) = cx.compile(e)?;
+            if !matches!(
+                t.ty,
+                Ty::Bool
+                    | Ty::TinyInt
+                    | Ty::SmallInt
+                    | Ty::Int
+                    | Ty::BigInt
+                    | Ty::UTinyInt
+                    | Ty::USmallInt
+                    | Ty::UInt
+                    | Ty::UBigInt
+                    | Ty::VarChar
+                    | Ty::NChar
+            ) || matches!(c, CExpr::Tag(_))
+            {
+                return Err(TdError::new(
+                    0x2628,
+                    "Only support STATE_WINDOW on integer/bool/varchar column",
+                ));
+            }
+            Ok((Kind::State(c), None))
+        }
+    }
+}
+
+/// Fills the aggregate-derived columns `cols` of filled rows.
+///
+/// `rows[i]` belongs to partition `pids[i]`; rows of a partition are
+/// contiguous and ordered by `_wstart` (`starts`).
+pub fn apply_fill(
+    rows: &mut [Vec<Value>],
+    filled: &[bool],
+    pids: &[usize],
+    starts: &[i64],
+    cols: &[(usize, DataType)],
+    fill: &Fill,
+) -> Result<(), TdError> {
+    let n = rows.len();
+    match fill.mode.as_str() {
+        "value" | "value_f" => {
+            if fill.values.len() < cols.len() {
+                return Err(TdError::new(
+                    0x2600,
+                    "syntax error near \"fill\" (too few fill values)",
+                ));
+            }
+            for i in (0..n).filter(|&i| filled[i]) {
+                for (k, (c, t)) in cols.iter().enumerate() {
+                    rows[i][*c] = cast(fill.values[k].clone(), *t);
+                }
+            }
+        }
+        "prev" => {
+            for i in 1..n {
+                if filled[i] && pids[i] == pids[i - 1] {
+                    for (c, _) in cols {
+                        rows[i][*c] = rows[i - 1][*c].clone();
+                    }
+                }
+            }
+        }
+        "next" => {
+            for i in (0..n.saturating_sub(1)).rev() {
+                if filled[i] && pids[i] == pids[i + 1] {
+                    for (c, _) in cols {
+                        rows[i][*c] = rows[i + 1][*c].clone();
+                    }
+                }
+            }
+        }
+        "linear" => {
+            for i in (0..n).filter(|&i| filled[i]) {
+                let prev = (0..i)
+                    .rev()
+                    .take_while(|&j| pids[j] == pids[i])
+                    .find(|&j| !filled[j]);
+                let next = (i + 1..n)
+                    .take_while(|&j| pids[j] == pids[i])
+                    .find(|&j| !filled[j]);
+                let (Some(a), Some(b)) = (prev, next) else {
+                    continue;
+                };
+                for (c, t) in cols {
+                    let (Some(va), Some(vb)) = (rows[a][*c].as_f64(), rows[b][*c].as_f64()) else {
+                        continue;
+                    };
+                    if rows[a][*c].is_null() || rows[b][*c].is_null() {
+                        continue;
+                    }
+                    let f = (starts[i] - starts[a]) as f64 / (starts[b] - starts[a]) as f64;
+                    rows[i][*c] = cast(Value::Float(va + (vb - va) * f), *t);
+                }
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}

@@ -1,0 +1,232 @@
+//! Window queries: INTERVAL (+SLIDING, FILL), SESSION, STATE_WINDOW, PARTITION BY.
+
+mod sql_support;
+use sql_support::*;
+use taos_query::common::Ty;
+
+/// Minute-spaced data: d1 at minutes 0,1,2,5 and d2 at minutes 0,6.
+fn data() -> (taos_emulator::Engine, taos_emulator::api::Session) {
+    let (e, mut s) = meters();
+    exec(
+        &e,
+        &mut s,
+        "INSERT INTO d1 USING meters TAGS ('bj', 1) VALUES ('2024-01-01 00:00:00', 1, 1, 0) ('2024-01-01 00:01:00', 2, 1, 0) ('2024-01-01 00:02:30', 3, 2, 0) ('2024-01-01 00:05:00', 4, 2, 0) \
+         d2 USING meters TAGS ('sh', 2) VALUES ('2024-01-01 00:00:10', 10, 5, 0) ('2024-01-01 00:06:00', 20, 5, 0)",
+    );
+    (e, s)
+}
+
+const T0: i64 = 1_704_067_200_000;
+
+fn ts(min: i64) -> String {
+    (T0 + min * 60_000).to_string()
+}
+
+#[test]
+fn interval_over_a_stable_merges_children() {
+    let (e, mut s) = data();
+    let r = query(
+        &e,
+        &mut s,
+        "SELECT _wstart, _wend, _wduration, count(*), sum(current) FROM meters INTERVAL(2m)",
+    );
+    assert_eq!(
+        r.names,
+        vec!["_wstart", "_wend", "_wduration", "count(*)", "sum(current)"]
+    );
+    assert_eq!(
+        r.types,
+        vec![
+            Ty::Timestamp,
+            Ty::Timestamp,
+            Ty::BigInt,
+            Ty::BigInt,
+            Ty::Double
+        ]
+    );
+    assert_eq!(
+        r.text(),
+        vec![
+            vec![ts(0), ts(2), "120000".into(), "3".into(), "13".into()],
+            vec![ts(2), ts(4), "120000".into(), "1".into(), "3".into()],
+            vec![ts(4), ts(6), "120000".into(), "1".into(), "4".into()],
+            vec![ts(6), ts(8), "120000".into(), "1".into(), "20".into()],
+        ]
+    );
+}
+
+#[test]
+fn interval_with_offset_and_sliding() {
+    let (e, mut s) = data();
+    let r = query(
+        &e,
+        &mut s,
+        "SELECT _wstart, count(*) FROM d1 INTERVAL(2m, 1m)",
+    );
+    assert_eq!(r.col(0), vec![ts(-1), ts(1), ts(5)]);
+    assert_eq!(r.col(1), vec!["1", "2", "1"]);
+    let r = query(
+        &e,
+        &mut s,
+        "SELECT _wstart, count(*) FROM d1 INTERVAL(2m) SLIDING(1m)",
+    );
+    assert_eq!(r.col(0), vec![ts(-1), ts(0), ts(1), ts(2), ts(4), ts(5)]);
+    assert_eq!(r.col(1), vec!["1", "2", "2", "1", "1", "1"]);
+}
+
+#[test]
+fn partition_by_tbname_with_limit_per_partition() {
+    let (e, mut s) = data();
+    let r = query(
+        &e,
+        &mut s,
+        "SELECT tbname, _wstart, max(current) FROM meters PARTITION BY tbname INTERVAL(1m) LIMIT 2",
+    );
+    let mut got = r.text();
+    got.sort();
+    assert_eq!(
+        got,
+        vec![
+            vec!["d1".to_string(), ts(0), "1".into()],
+            vec!["d1".to_string(), ts(1), "2".into()],
+            vec!["d2".to_string(), ts(0), "10".into()],
+            vec!["d2".to_string(), ts(6), "20".into()],
+        ]
+    );
+    let r = query(&e, &mut s, "SELECT tbname, _wstart, max(current) FROM meters PARTITION BY tbname INTERVAL(1m) ORDER BY _wstart DESC LIMIT 2");
+    assert_eq!(r.col(1), vec![ts(6), ts(5)]);
+}
+
+#[test]
+fn fill_modes() {
+    let (e, mut s) = data();
+    let range = "WHERE ts >= '2024-01-01 00:00:00' AND ts < '2024-01-01 00:06:00'";
+    let q = |s: &mut taos_emulator::api::Session, fill: &str| {
+        query(
+            &e,
+            s,
+            &format!(
+                "SELECT _wstart, avg(current), count(*) FROM d1 {range} INTERVAL(1m) FILL({fill})"
+            ),
+        )
+        .text()
+    };
+    let none = q(&mut s, "NONE");
+    assert_eq!(none.len(), 4);
+    let null = q(&mut s, "NULL");
+    assert_eq!(null.len(), 6);
+    assert_eq!(null[3], vec![ts(3), "NULL".into(), "NULL".into()]);
+    let value = q(&mut s, "VALUE, 9, 0");
+    assert_eq!(value[3], vec![ts(3), "9".into(), "0".into()]);
+    let prev = q(&mut s, "PREV");
+    assert_eq!(prev[3], vec![ts(3), "3".into(), "1".into()]);
+    let next = q(&mut s, "NEXT");
+    assert_eq!(next[3], vec![ts(3), "4".into(), "1".into()]);
+    let linear = q(&mut s, "LINEAR");
+    assert_eq!(
+        linear[3],
+        vec![ts(3), "3.3333333333333335".into(), "1".into()]
+    );
+    // No data in range: FILL(NULL) yields nothing, NULL_F forces windows.
+    let empty = "WHERE ts >= '2025-01-01 00:00:00' AND ts < '2025-01-01 00:03:00'";
+    let r = query(
+        &e,
+        &mut s,
+        &format!("SELECT _wstart, count(*) FROM d1 {empty} INTERVAL(1m) FILL(NULL)"),
+    );
+    assert_eq!(r.rows.len(), 0);
+    let r = query(
+        &e,
+        &mut s,
+        &format!("SELECT _wstart, count(*) FROM d1 {empty} INTERVAL(1m) FILL(NULL_F)"),
+    );
+    assert_eq!(r.rows.len(), 3);
+    assert_eq!(
+        err(
+            &e,
+            &mut s,
+            "SELECT count(*) FROM d1 INTERVAL(1m) FILL(PREV)"
+        )
+        .code,
+        0x263B
+    );
+}
+
+#[test]
+fn session_and_state_windows() {
+    let (e, mut s) = data();
+    let r = query(
+        &e,
+        &mut s,
+        "SELECT _wstart, _wend, _wduration, count(*) FROM d1 SESSION(ts, 90s)",
+    );
+    assert_eq!(
+        r.text(),
+        vec![
+            vec![
+                ts(0),
+                (T0 + 150_000).to_string(),
+                "150000".into(),
+                "3".into()
+            ],
+            vec![ts(5), ts(5), "0".into(), "1".into()],
+        ]
+    );
+    let r = query(
+        &e,
+        &mut s,
+        "SELECT _wstart, count(*), first(current) FROM d1 STATE_WINDOW(voltage)",
+    );
+    assert_eq!(
+        r.text(),
+        vec![
+            vec![ts(0), "2".into(), "1".into()],
+            vec![(T0 + 150_000).to_string(), "2".into(), "3".into()]
+        ]
+    );
+    assert_eq!(
+        err(&e, &mut s, "SELECT count(*) FROM d1 STATE_WINDOW(current)").code,
+        0x2628
+    );
+}
+
+#[test]
+fn window_errors() {
+    let (e, mut s) = data();
+    assert_eq!(
+        err(&e, &mut s, "SELECT * FROM d1 INTERVAL(1m)").code,
+        0x2667
+    );
+    assert_eq!(
+        err(
+            &e,
+            &mut s,
+            "SELECT count(*) FROM d1 INTERVAL(1m) GROUP BY voltage"
+        )
+        .code,
+        0x2600
+    );
+    assert_eq!(
+        err(&e, &mut s, "SELECT count(*) FROM d1 INTERVAL(1m, 2m)").code,
+        0x262F
+    );
+    assert_eq!(
+        err(
+            &e,
+            &mut s,
+            "SELECT count(*) FROM d1 INTERVAL(1m) SLIDING(2m)"
+        )
+        .code,
+        0x2631
+    );
+    assert_eq!(
+        err(
+            &e,
+            &mut s,
+            "SELECT count(*) FROM d1 INTERVAL(100s) SLIDING(10a)"
+        )
+        .code,
+        0x2632
+    );
+    assert_eq!(err(&e, &mut s, "SELECT _wstart FROM d1").code, 0x2666);
+}
