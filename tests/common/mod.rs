@@ -18,7 +18,14 @@ pub fn dsn() -> String {
     }
     static EMULATOR: OnceLock<taos_emulator::Emulator> = OnceLock::new();
     EMULATOR
-        .get_or_init(|| taos_emulator::Emulator::start_blocking().expect("start the emulator"))
+        .get_or_init(|| {
+            // Started from a thread of its own: tests call this from inside
+            // their tokio runtimes, where blocking on another runtime panics.
+            std::thread::spawn(taos_emulator::Emulator::start_blocking)
+                .join()
+                .expect("emulator start-up thread")
+                .expect("start the emulator")
+        })
         .dsn()
 }
 
