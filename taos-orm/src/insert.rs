@@ -142,7 +142,12 @@ impl<T: TdTable> InsertSql<T> {
 
     /// Renders all `rows` (a slice, a `Vec`, any iterator of `T` or `&T`).
     ///
-    /// Fails on the first invalid row ([`crate::Error::InvalidValue`],
+    /// Unlike a [`InsertWriter`], which groups rows by table within each
+    /// statement, this sees the whole input: all rows of a table are
+    /// rendered together (in input order), so each table clause appears once
+    /// unless a statement boundary splits it.
+    ///
+    /// Fails on an invalid row ([`crate::Error::InvalidValue`],
     /// [`crate::Error::RowTooLarge`], or [`crate::Error::InvalidArgument`] for a
     /// bad table name), naming its index; nothing is returned then.
     pub fn build<I>(&self, rows: I) -> Result<Vec<InsertBatch>>
@@ -150,16 +155,86 @@ impl<T: TdTable> InsertSql<T> {
         I: IntoIterator,
         I::Item: Borrow<T>,
     {
+        let rows: Vec<I::Item> = rows.into_iter().collect();
         let mut writer = self.writer()?;
-        let mut batches = Vec::new();
-        for row in rows {
-            if let Some(batch) = writer.push(row.borrow())? {
-                batches.push(batch);
-            }
+        let mut table_of = Vec::with_capacity(rows.len());
+        for (index, row) in rows.iter().enumerate() {
+            table_of.push(writer.table_for(row.borrow(), index)?);
         }
-        batches.extend(writer.take());
+        // Rows are rendered straight into the statement text, each byte
+        // written once; only a row crossing a statement boundary is moved.
+        let order = group_by_table(&table_of);
+        let max = writer.max_sql_len();
+        let mut batches = Vec::new();
+        let mut batch = new_batch(max, order.len(), 0);
+        let mut open_table = usize::MAX;
+        let mut spill = String::new();
+        for (done, &index) in order.iter().enumerate() {
+            let table = table_of[index];
+            let header = writer.header(table);
+            let mark = batch.sql.len();
+            let opens = open_table != table;
+            if opens {
+                batch.sql.push_str(header);
+            }
+            let row_start = batch.sql.len();
+            writer.render_row_into(&mut batch.sql, rows[index].borrow(), index)?;
+            if batch.sql.len() > max {
+                let row_len = batch.sql.len() - row_start;
+                let alone = writer::PREFIX.len() + header.len() + row_len;
+                if alone > max || batch.rows.is_empty() {
+                    return Err(writer.too_large(index, alone));
+                }
+                spill.clear();
+                spill.push_str(&batch.sql[row_start..]);
+                batch.sql.truncate(mark);
+                let full =
+                    std::mem::replace(&mut batch, new_batch(max, order.len() - done, row_len));
+                batches.push(full);
+                batch.sql.push_str(header);
+                batch.sql.push_str(&spill);
+            }
+            open_table = table;
+            batch.rows.push(index);
+        }
+        if !batch.rows.is_empty() {
+            batches.push(batch);
+        }
         Ok(batches)
     }
+}
+
+/// An empty statement sized for the rows left, guessing from the last row
+/// (untouched capacity costs no page faults).
+fn new_batch(max: usize, rows_left: usize, row_len: usize) -> InsertBatch {
+    let per_row = if row_len == 0 { 64 } else { row_len + 8 };
+    let rows = rows_left.min(max / per_row + 1);
+    let bytes = (writer::PREFIX.len() + rows * per_row + 256).min(max);
+    let mut sql = String::with_capacity(bytes);
+    sql.push_str(writer::PREFIX);
+    InsertBatch {
+        sql,
+        rows: Vec::with_capacity(rows),
+    }
+}
+
+/// Row indices ordered by table (tables in first-seen order, which is their
+/// id order), input order kept within a table: a stable counting sort.
+fn group_by_table(table_of: &[usize]) -> Vec<usize> {
+    let tables = table_of.iter().max().map_or(0, |&m| m + 1);
+    let mut start = vec![0usize; tables + 1];
+    for &t in table_of {
+        start[t + 1] += 1;
+    }
+    for t in 0..tables {
+        start[t + 1] += start[t];
+    }
+    let mut order = vec![0usize; table_of.len()];
+    for (index, &t) in table_of.iter().enumerate() {
+        order[start[t]] = index;
+        start[t] += 1;
+    }
+    order
 }
 
 #[cfg(test)]

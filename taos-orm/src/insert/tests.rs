@@ -444,3 +444,33 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn build_groups_the_whole_input_the_writer_each_statement() {
+    let rows = [
+        Meter::new("d1", 1),
+        Meter::new("d2", 1),
+        Meter::new("d1", 2),
+        Meter::new("d2", 2),
+    ];
+    let batches = InsertSql::<Meter>::new(MS).build(&rows).unwrap();
+    assert_eq!(batches[0].rows, [0, 2, 1, 3]);
+    assert_eq!(batches[0].sql.matches(" USING ").count(), 2);
+
+    // A writer that had to cut after the second row starts d1 again in the next statement.
+    let two = body_len(&rows[..2]);
+    let mut w = InsertSql::<Meter>::new(MS)
+        .max_sql_len(two)
+        .writer()
+        .unwrap();
+    let mut batches = Vec::new();
+    for row in &rows {
+        batches.extend(w.push(row).unwrap());
+    }
+    batches.extend(w.take());
+    assert_eq!(
+        batches.iter().map(|b| b.rows.clone()).collect::<Vec<_>>(),
+        [vec![0, 1], vec![2, 3]]
+    );
+    assert!(batches[1].sql.starts_with("INSERT INTO `d1` USING"));
+}

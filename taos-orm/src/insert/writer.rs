@@ -1,6 +1,7 @@
 //! The streaming core of [`super::InsertSql`].
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::marker::PhantomData;
 
 use taos::taos_query::common::Precision;
@@ -12,7 +13,7 @@ use crate::schema::{TableKind, TableSchema};
 use crate::sql::{check_ident, push_quoted_lower, write_ident, LiteralSink, NameKind};
 use crate::table::TdTable;
 
-const PREFIX: &str = "INSERT INTO";
+pub(super) const PREFIX: &str = "INSERT INTO";
 
 /// Above this many idle known tables the header cache keeps only the tables
 /// with pending rows, so a long-lived writer over ever-new tables stays bounded.
@@ -77,14 +78,13 @@ pub struct InsertWriter<T> {
     /// `) (`ts`,…) VALUES ` for a super table, ` (`ts`,…) VALUES ` for a normal one.
     columns: String,
     tables: Vec<Table>,
-    by_name: HashMap<String, usize>,
+    by_name: HashMap<String, usize, BuildHasherDefault<NameHasher>>,
     /// Tables with pending rows, in first-row order.
     active: Vec<usize>,
     /// Bytes of the pending statement after [`PREFIX`].
     body_len: usize,
     pending_rows: usize,
     next_row: usize,
-    last_table: Option<usize>,
     name_buf: String,
     row_buf: String,
     _rows: PhantomData<fn(&T)>,
@@ -123,12 +123,11 @@ impl<T: TdTable> InsertWriter<T> {
             using,
             columns,
             tables: Vec::new(),
-            by_name: HashMap::new(),
+            by_name: HashMap::default(),
             active: Vec::new(),
             body_len: 0,
             pending_rows: 0,
             next_row: 0,
-            last_table: None,
             name_buf: String::new(),
             row_buf: String::new(),
             _rows: PhantomData,
@@ -147,24 +146,14 @@ impl<T: TdTable> InsertWriter<T> {
             self.forget_idle_tables();
         }
         let table = self.table_for(row, index)?;
+        self.push_to(table, row, index)
+    }
 
-        self.row_buf.clear();
-        self.row_buf.push('(');
-        let mut sink = LiteralSink::columns(&mut self.row_buf, self.schema, self.precision);
-        row.write_columns(&mut sink);
-        sink.finish(index, self.schema)?;
-        self.row_buf.push(')');
-
+    /// Adds row number `index` to the known table `table` (from [`Self::table_for`]).
+    fn push_to(&mut self, table: usize, row: &T, index: usize) -> Result<Option<InsertBatch>> {
+        self.render_row(row, index)?;
+        self.check_fits(table, index)?;
         let header_len = self.tables[table].header.len();
-        let alone = PREFIX.len() + header_len + self.row_buf.len();
-        if alone > self.max_sql_len {
-            return Err(Error::RowTooLarge {
-                row: index,
-                table: self.schema.name,
-                needed: alone,
-                max: self.max_sql_len,
-            });
-        }
         let opens_table = self.tables[table].rows.is_empty();
         let added = self.row_buf.len() + if opens_table { header_len } else { 0 };
         let full =
@@ -184,6 +173,54 @@ impl<T: TdTable> InsertWriter<T> {
         self.body_len += self.row_buf.len();
         self.pending_rows += 1;
         Ok(full)
+    }
+
+    /// Renders `(v1,v2,…)` of `row` into the row buffer ([`Self::row_text`]).
+    fn render_row(&mut self, row: &T, index: usize) -> Result<()> {
+        let mut buf = std::mem::take(&mut self.row_buf);
+        buf.clear();
+        let result = self.render_row_into(&mut buf, row, index);
+        self.row_buf = buf;
+        result
+    }
+
+    /// Appends `(v1,v2,…)` of `row` to `out`; on error `out` may hold part of it.
+    pub(super) fn render_row_into(&self, out: &mut String, row: &T, index: usize) -> Result<()> {
+        out.push('(');
+        let mut sink = LiteralSink::columns(out, self.schema, self.precision);
+        row.write_columns(&mut sink);
+        sink.finish(index, self.schema)?;
+        out.push(')');
+        Ok(())
+    }
+
+    /// The error for a row whose statement would need `needed` bytes.
+    pub(super) fn too_large(&self, index: usize, needed: usize) -> Error {
+        Error::RowTooLarge {
+            row: index,
+            table: self.schema.name,
+            needed,
+            max: self.max_sql_len,
+        }
+    }
+
+    /// [`Error::RowTooLarge`] unless the rendered row fits a statement of its own.
+    fn check_fits(&self, table: usize, index: usize) -> Result<()> {
+        let alone = PREFIX.len() + self.tables[table].header.len() + self.row_buf.len();
+        if alone > self.max_sql_len {
+            return Err(self.too_large(index, alone));
+        }
+        Ok(())
+    }
+
+    /// The clause header of `table`: ` `db`.`d1` USING … VALUES `.
+    pub(super) fn header(&self, table: usize) -> &str {
+        &self.tables[table].header
+    }
+
+    /// The configured statement length cap.
+    pub(super) fn max_sql_len(&self) -> usize {
+        self.max_sql_len
     }
 
     /// Takes the pending statement, if any rows are pending.
@@ -247,22 +284,14 @@ impl<T: TdTable> InsertWriter<T> {
             self.tables.push(table);
             *old = new;
         }
-        self.last_table = None;
     }
 
     /// The table entry for `row`, created (header and tags rendered) on first sight.
-    fn table_for(&mut self, row: &T, index: usize) -> Result<usize> {
+    pub(super) fn table_for(&mut self, row: &T, index: usize) -> Result<usize> {
         self.name_buf.clear();
         row.write_table_name(&mut self.name_buf);
         self.name_buf.make_ascii_lowercase();
-        // Rows usually arrive in runs per table: skip the hash lookup then.
-        if let Some(last) = self.last_table {
-            if self.tables[last].name == self.name_buf {
-                return Ok(last);
-            }
-        }
         if let Some(&known) = self.by_name.get(self.name_buf.as_str()) {
-            self.last_table = Some(known);
             return Ok(known);
         }
         check_ident(&self.name_buf, NameKind::Table)
@@ -288,7 +317,6 @@ impl<T: TdTable> InsertWriter<T> {
             rows: Vec::new(),
         });
         self.by_name.insert(self.name_buf.clone(), id);
-        self.last_table = Some(id);
         Ok(id)
     }
 }
@@ -314,4 +342,29 @@ fn push_name_list<'a>(out: &mut String, names: impl Iterator<Item = &'a str>) {
         push_quoted_lower(out, name);
     }
     out.push(')');
+}
+
+/// A multiply-rotate hasher for table names: they are short, come from the
+/// program rather than an attacker, and are hashed once per row, where
+/// SipHash's collision resistance costs more than the rest of the lookup.
+#[derive(Default)]
+pub(super) struct NameHasher(u64);
+
+impl Hasher for NameHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }

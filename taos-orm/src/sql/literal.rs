@@ -74,6 +74,7 @@ const JSON_MAX_KEY_CHARS: usize = 256;
 /// let tiny = ColumnDef::new("level", SqlType::TinyInt);
 /// assert!(write_value(&mut sql, &tiny, &Value::Int(300), Precision::Millisecond).is_err());
 /// ```
+#[inline]
 pub fn write_value(
     out: &mut String,
     column: &ColumnDef,
@@ -88,6 +89,7 @@ pub fn write_value(
     result
 }
 
+#[inline]
 fn write_unchecked_len(
     out: &mut String,
     column: &ColumnDef,
@@ -114,22 +116,16 @@ fn write_unchecked_len(
         }
         (SqlType::Float | SqlType::Double, Value::Float(f)) => {
             if !f.is_finite() {
-                return Err(ValueError::new(format!(
-                    "{f} cannot be stored in {}",
-                    ty.name()
-                )));
+                return Err(not_finite(f64::from(*f), ty));
             }
             out.push_str(ryu::Buffer::new().format_finite(*f));
         }
         (SqlType::Float | SqlType::Double, Value::Double(f)) => {
             if !f.is_finite() {
-                return Err(ValueError::new(format!(
-                    "{f} cannot be stored in {}",
-                    ty.name()
-                )));
+                return Err(not_finite(*f, ty));
             }
             if ty == SqlType::Float && f.abs() > f64::from(f32::MAX) {
-                return Err(ValueError::new(format!("{f} is out of range for FLOAT")));
+                return Err(not_finite(*f, ty));
             }
             out.push_str(ryu::Buffer::new().format_finite(*f));
         }
@@ -140,15 +136,30 @@ fn write_unchecked_len(
         (SqlType::VarBinary, Value::Bytes(b)) => write_hex(out, column, b)?,
         (SqlType::VarBinary, Value::Str(s)) => write_hex(out, column, s.as_bytes())?,
         (SqlType::Json, Value::Json(json)) => write_json(out, json)?,
-        _ => {
-            return Err(ValueError::new(format!(
-                "a {} value cannot be written to a {} column",
-                kind_name(value),
-                ty.name()
-            )))
-        }
+        _ => return Err(kind_mismatch(value, ty)),
     }
     Ok(())
+}
+
+// Error paths stay out of line so the hot match inlines small.
+#[cold]
+#[inline(never)]
+fn not_finite(f: f64, ty: SqlType) -> ValueError {
+    if f.is_finite() {
+        ValueError::new(format!("{f} is out of range for {}", ty.name()))
+    } else {
+        ValueError::new(format!("{f} cannot be stored in {}", ty.name()))
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn kind_mismatch(value: &Value<'_>, ty: SqlType) -> ValueError {
+    ValueError::new(format!(
+        "a {} value cannot be written to a {} column",
+        kind_name(value),
+        ty.name()
+    ))
 }
 
 fn is_integer(ty: SqlType) -> bool {
@@ -189,6 +200,7 @@ fn write_int(out: &mut String, v: i64) {
     out.push_str(itoa::Buffer::new().format(v));
 }
 
+#[inline]
 fn check_int_range(ty: SqlType, v: i128) -> Result<(), ValueError> {
     let (min, max): (i128, i128) = match ty {
         SqlType::TinyInt => (i8::MIN.into(), i8::MAX.into()),
@@ -203,12 +215,18 @@ fn check_int_range(ty: SqlType, v: i128) -> Result<(), ValueError> {
         _ => return Ok(()),
     };
     if v < min || v > max {
-        return Err(ValueError::new(format!(
-            "{v} is out of range for {} [{min}, {max}]",
-            ty.name()
-        )));
+        return Err(int_out_of_range(v, ty, min, max));
     }
     Ok(())
+}
+
+#[cold]
+#[inline(never)]
+fn int_out_of_range(v: i128, ty: SqlType, min: i128, max: i128) -> ValueError {
+    ValueError::new(format!(
+        "{v} is out of range for {} [{min}, {max}]",
+        ty.name()
+    ))
 }
 
 fn units_per_sec(precision: Precision) -> i64 {
@@ -232,6 +250,7 @@ fn units_per_sec(precision: Precision) -> i64 {
 /// assert_eq!(timestamp_in(&ts, Precision::Millisecond).unwrap(), 1_002);
 /// assert_eq!(timestamp_in(&ts, Precision::Nanosecond).unwrap(), 1_002_500_000);
 /// ```
+#[inline]
 pub fn timestamp_in(ts: &TimestampValue, precision: Precision) -> Result<i64, ValueError> {
     let per_sec = units_per_sec(precision);
     let raw = match *ts {
@@ -273,18 +292,29 @@ fn out_of_range_secs(secs: i64, precision: Precision) -> ValueError {
     ))
 }
 
+#[inline]
 fn check_timestamp(raw: i64, precision: Precision) -> Result<i64, ValueError> {
-    let (max_secs, latest) = match precision {
-        Precision::Nanosecond => (MAX_SECS_NS, "2262-01-01"),
-        _ => (MAX_SECS_MS_US, "2970-01-01"),
+    let max_secs = match precision {
+        Precision::Nanosecond => MAX_SECS_NS,
+        _ => MAX_SECS_MS_US,
     };
     if raw > max_secs * units_per_sec(precision) {
-        return Err(ValueError::new(format!(
-            "timestamp {raw} ({}) is after {latest}, the latest TDengine stores at this precision",
-            precision.as_str()
-        )));
+        return Err(timestamp_too_late(raw, precision));
     }
     Ok(raw)
+}
+
+#[cold]
+#[inline(never)]
+fn timestamp_too_late(raw: i64, precision: Precision) -> ValueError {
+    let latest = match precision {
+        Precision::Nanosecond => "2262-01-01",
+        _ => "2970-01-01",
+    };
+    ValueError::new(format!(
+        "timestamp {raw} ({}) is after {latest}, the latest TDengine stores at this precision",
+        precision.as_str()
+    ))
 }
 
 fn check_text_len(column: &ColumnDef, s: &str) -> Result<(), ValueError> {

@@ -52,7 +52,17 @@ impl<'a> LiteralSink<'a> {
     }
 
     /// The first problem with the row, as the crate error naming row `row`.
+    #[inline]
     pub(crate) fn finish(self, row: usize, schema: &TableSchema) -> Result<()> {
+        if self.error.is_none() && self.written == self.defs.len() {
+            return Ok(());
+        }
+        self.fail(row, schema)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn fail(self, row: usize, schema: &TableSchema) -> Result<()> {
         let what = if self.primary_ts { "columns" } else { "tags" };
         match self.error {
             None if self.written == self.defs.len() => Ok(()),
@@ -91,9 +101,7 @@ impl ValueSink for LiteralSink<'_> {
         }
         let def = &self.defs[index];
         let result = if index == 0 && self.primary_ts && matches!(value, Value::Null) {
-            Err(ValueError {
-                reason: "the primary timestamp column cannot be NULL".to_owned(),
-            })
+            Err(null_primary_ts())
         } else {
             write_value(self.out, def, &value, self.precision)
         };
@@ -101,5 +109,13 @@ impl ValueSink for LiteralSink<'_> {
             Ok(()) => self.written += 1,
             Err(e) => self.error = Some(SinkError::Value(index, e)),
         }
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn null_primary_ts() -> ValueError {
+    ValueError {
+        reason: "the primary timestamp column cannot be NULL".to_owned(),
     }
 }
