@@ -73,5 +73,50 @@ fn full_scan(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, ingest, full_scan);
+/// The same INSERT text through the real `taos` client over WebSocket.
+fn ingest_end_to_end(c: &mut Criterion) {
+    use taos::{AsyncQueryable, AsyncTBuilder};
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let emulator = rt
+        .block_on(taos_emulator::Emulator::start())
+        .expect("emulator starts");
+    let taos = rt.block_on(async {
+        let taos = taos::TaosBuilder::from_dsn(emulator.dsn())
+            .expect("dsn")
+            .build()
+            .await
+            .expect("connects");
+        for sql in [
+            "CREATE DATABASE bench",
+            "USE bench",
+            "CREATE STABLE meters (ts TIMESTAMP, current FLOAT, voltage INT, phase FLOAT) TAGS (location VARCHAR(64), groupid INT)",
+            "CREATE TABLE d1 USING meters TAGS ('California.SanFrancisco', 2)",
+        ] {
+            taos.exec(sql).await.expect(sql);
+        }
+        taos
+    });
+    let mut g = c.benchmark_group("ingest_ws");
+    g.throughput(Throughput::Elements(ROWS_PER_INSERT as u64));
+    g.sample_size(20);
+    let mut next = 1_700_000_000_000i64;
+    g.bench_function("multi_row_insert_10k", |b| {
+        b.iter_batched(
+            || {
+                next += ROWS_PER_INSERT as i64;
+                insert_sql(next, ROWS_PER_INSERT)
+            },
+            |sql| rt.block_on(taos.exec(&sql)).expect("insert"),
+            BatchSize::LargeInput,
+        )
+    });
+    g.finish();
+    drop(taos);
+    rt.block_on(emulator.shutdown());
+}
+
+criterion_group!(benches, ingest, full_scan, ingest_end_to_end);
 criterion_main!(benches);
