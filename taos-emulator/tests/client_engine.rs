@@ -142,6 +142,38 @@ async fn sql_stmt_and_rest_share_one_engine() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn bound_batches_larger_than_one_statement() {
+    let emulator = Emulator::start().await.unwrap();
+    let taos = connect(&emulator.dsn()).await;
+    taos.exec_many([
+        "CREATE DATABASE big",
+        "CREATE TABLE big.t (ts TIMESTAMP, v BIGINT)",
+    ])
+    .await
+    .unwrap();
+    let mut stmt = Stmt::init(&taos).await.unwrap();
+    stmt.prepare("INSERT INTO big.t VALUES (?, ?)")
+        .await
+        .unwrap();
+    // Rendered as SQL this is several MiB, over TDengine's 1 MiB statement limit.
+    let ts: Vec<i64> = (0..100_000).map(|i| 1_700_000_000_000 + i).collect();
+    let v: Vec<i64> = (0..100_000).collect();
+    stmt.bind(&[
+        ColumnView::from_millis_timestamp(ts),
+        ColumnView::from_big_ints(v),
+    ])
+    .await
+    .unwrap();
+    stmt.add_batch().await.unwrap();
+    assert_eq!(stmt.execute().await.unwrap(), 100_000);
+    let count: Option<i64> = taos.query_one("SELECT COUNT(*) FROM big.t").await.unwrap();
+    assert_eq!(count, Some(100_000));
+    drop(stmt);
+    drop(taos);
+    emulator.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn connecting_to_a_missing_database_fails() {
     let emulator = Emulator::start().await.unwrap();
     let taos = connect(&format!("{}/nowhere", emulator.dsn())).await;

@@ -14,6 +14,9 @@ use self::template::Template;
 use super::reply::ADAPTER_ERROR;
 use crate::api::TdError;
 
+/// TDengine's limit on the length of one SQL statement.
+const MAX_SQL_LEN: usize = 1 << 20;
+
 /// Rows bound for one table (and tag set) since the last `exec`.
 #[derive(Debug)]
 struct Batch {
@@ -116,15 +119,19 @@ impl Statements {
         let stmt = self.get(id)?;
         let template = stmt.template()?.clone();
         let batches = std::mem::take(&mut stmt.batches);
-        batches
-            .iter()
-            .map(|batch| {
-                if template.has_table_slot() && batch.table.is_none() {
-                    return Err(TdError::new(ADAPTER_ERROR, "stmt table name is not set"));
-                }
-                Ok(template.render(batch.table.as_deref(), &batch.tags, &batch.rows))
-            })
-            .collect()
+        let mut inserts = Vec::new();
+        for batch in &batches {
+            if template.has_table_slot() && batch.table.is_none() {
+                return Err(TdError::new(ADAPTER_ERROR, "stmt table name is not set"));
+            }
+            inserts.extend(template.render(
+                batch.table.as_deref(),
+                &batch.tags,
+                &batch.rows,
+                MAX_SQL_LEN,
+            ));
+        }
+        Ok(inserts)
     }
 
     /// `close`.

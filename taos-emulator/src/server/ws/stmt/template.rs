@@ -104,22 +104,28 @@ impl Template {
         self.table_slot
     }
 
-    /// Renders one INSERT for `rows` (SQL literals) into `table` with `tags`.
+    /// Renders INSERTs for `rows` (SQL literals) into `table` with `tags`,
+    /// as few as possible while each stays within `max_len` bytes (TDengine
+    /// rejects statements over 1 MiB; a bound batch has no such limit). A
+    /// single row longer than that still gets its own statement.
     pub(crate) fn render(
         &self,
         table: Option<&str>,
         tags: &[String],
         rows: &[Vec<String>],
-    ) -> String {
-        let mut sql = String::new();
+        max_len: usize,
+    ) -> Vec<String> {
+        let mut head = String::new();
         for piece in &self.head {
             match piece {
-                Piece::Text(t) => sql.push_str(t),
-                Piece::Table => sql.push_str(table.unwrap_or_default()),
-                Piece::Tag(i) => sql.push_str(tags.get(*i).map_or("NULL", String::as_str)),
+                Piece::Text(t) => head.push_str(t),
+                Piece::Table => head.push_str(table.unwrap_or_default()),
+                Piece::Tag(i) => head.push_str(tags.get(*i).map_or("NULL", String::as_str)),
                 Piece::Column(_) => {}
             }
         }
+        let mut statements = Vec::new();
+        let mut sql = head.clone();
         let mut tuple = String::new();
         for row in rows {
             tuple.clear();
@@ -130,10 +136,17 @@ impl Template {
                     Piece::Table | Piece::Tag(_) => {}
                 }
             }
+            let tuple = tuple.trim();
+            if sql.len() > head.len() && sql.len() + 1 + tuple.len() > max_len {
+                statements.push(std::mem::replace(&mut sql, head.clone()));
+            }
             sql.push(' ');
-            sql.push_str(tuple.trim());
+            sql.push_str(tuple);
         }
-        sql
+        if sql.len() > head.len() {
+            statements.push(sql);
+        }
+        statements
     }
 }
 
@@ -211,6 +224,8 @@ fn split(sql: &str) -> Result<Vec<Token>, TdError> {
 mod tests {
     use super::*;
 
+    const MAX: usize = 1 << 20;
+
     fn lits(v: &[&str]) -> Vec<String> {
         v.iter().map(|s| s.to_string()).collect()
     }
@@ -223,9 +238,10 @@ mod tests {
             t.render(
                 Some("d1"),
                 &lits(&["1", "'bj'"]),
-                &[lits(&["1000", "1.5"]), lits(&["2000", "NULL"])]
+                &[lits(&["1000", "1.5"]), lits(&["2000", "NULL"])],
+                MAX
             ),
-            "INSERT INTO d1 USING meters TAGS(1, 'bj') VALUES (1000, 1.5) (2000, NULL)"
+            ["INSERT INTO d1 USING meters TAGS(1, 'bj') VALUES (1000, 1.5) (2000, NULL)"]
         );
     }
 
@@ -234,8 +250,8 @@ mod tests {
         let t = Template::parse("insert into db.d1 (ts, v) values (?, ?)").unwrap();
         assert_eq!((t.tags(), t.columns(), t.has_table_slot()), (0, 2, false));
         assert_eq!(
-            t.render(None, &[], &[lits(&["1", "2"])]),
-            "insert into db.d1 (ts, v) values (1, 2)"
+            t.render(None, &[], &[lits(&["1", "2"])], MAX),
+            ["insert into db.d1 (ts, v) values (1, 2)"]
         );
     }
 
@@ -244,9 +260,29 @@ mod tests {
         let t = Template::parse("INSERT INTO t VALUES (?, 'a?b')").unwrap();
         assert_eq!(t.columns(), 1);
         assert_eq!(
-            t.render(None, &[], &[lits(&["5"])]),
-            "INSERT INTO t VALUES (5, 'a?b')"
+            t.render(None, &[], &[lits(&["5"])], MAX),
+            ["INSERT INTO t VALUES (5, 'a?b')"]
         );
+    }
+
+    #[test]
+    fn long_batches_are_split() {
+        let t = Template::parse("INSERT INTO t VALUES (?)").unwrap();
+        let rows: Vec<Vec<String>> = (0..5).map(|i| lits(&[&i.to_string()])).collect();
+        // "INSERT INTO t VALUES" is 20 bytes and each " (n)" is 4.
+        assert_eq!(
+            t.render(None, &[], &rows, 28),
+            [
+                "INSERT INTO t VALUES (0) (1)",
+                "INSERT INTO t VALUES (2) (3)",
+                "INSERT INTO t VALUES (4)"
+            ]
+        );
+        assert_eq!(
+            t.render(None, &[], &rows[..1], 10),
+            ["INSERT INTO t VALUES (0)"]
+        );
+        assert!(t.render(None, &[], &[], 10).is_empty());
     }
 
     #[test]
