@@ -193,6 +193,9 @@ async fn login_failures() {
 async fn requests_before_conn_are_refused_under_their_own_action() {
     let emulator = start().await;
     let mut ws = Ws::open(&emulator.dsn()).await;
+    // free_result is silent even before login.
+    ws.text(json!({"action": "free_result", "args": {"req_id": 7, "id": 1}}))
+        .await;
     ws.text(json!({"action": "query", "args": {"req_id": 8, "sql": "select 1"}}))
         .await;
     assert_eq!(

@@ -14,7 +14,7 @@ use tokio::sync::mpsc;
 
 use super::reply::{FetchStep, QueryOutcome, RawFetch, Reply, StmtExtra};
 use super::request::{ConnArgs, Request, StmtOp};
-use super::results::{Next, ResultStore};
+use super::results::{Current, Next, ResultStore};
 use super::stmt::Statements;
 use crate::api::{Output, Session, TdError};
 use crate::server::{block_summary, ServerState};
@@ -61,6 +61,20 @@ impl Connection {
             }),
             Request::Conn(args) => Some(self.connect(args).await),
             Request::CheckServerStatus { req_id } => Some(Reply::ServerStatus { req_id }),
+            // Never answered, logged in or not: the client has no reply type
+            // for these and would fail on one.
+            Request::FreeResult { id } => {
+                self.results.free(id);
+                None
+            }
+            Request::Stmt {
+                stmt_id,
+                op: StmtOp::Close,
+                ..
+            } => {
+                self.statements.close(stmt_id);
+                None
+            }
             Request::Invalid {
                 action,
                 req_id,
@@ -125,14 +139,10 @@ impl Connection {
             }),
             Request::Fetch { req_id, id } => Some(self.fetch(req_id, id)),
             Request::FetchBlock { req_id, id } => Some(match self.results.current(id) {
-                Ok(block) => Reply::FetchBlock { id, block },
-                Err(true) => Reply::adapter_error("fetch_block", req_id, "block is nil"),
-                Err(false) => Reply::error("fetch_block", req_id, result_is_nil()),
+                Current::Block(block) => Reply::FetchBlock { id, block },
+                Current::NotFetched => Reply::adapter_error("fetch_block", req_id, "block is nil"),
+                Current::Unknown => Reply::error("fetch_block", req_id, result_is_nil()),
             }),
-            Request::FreeResult { id } => {
-                self.results.free(id);
-                None
-            }
             Request::OptionsConnection { req_id } => Some(Reply::Done {
                 action: "options_connection",
                 req_id,

@@ -28,6 +28,16 @@ pub(crate) enum Next {
     Finished,
 }
 
+/// The block a JSON `fetch_block` asks for.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Current {
+    Block(Bytes),
+    /// The result is open but no `fetch` has announced a block yet.
+    NotFetched,
+    /// No such result.
+    Unknown,
+}
+
 /// The result sets one connection has open.
 #[derive(Debug, Default)]
 pub(crate) struct ResultStore {
@@ -64,12 +74,14 @@ impl ResultStore {
     }
 
     /// The block the last [`next`](Self::next) returned (JSON `fetch_block`).
-    /// `Err(true)` when `id` is open but has no current block.
-    pub(crate) fn current(&self, id: u64) -> Result<Bytes, bool> {
-        let open = self.open.lock();
-        match open.get(&id) {
-            Some(cursor) => cursor.current.clone().ok_or(true),
-            None => Err(false),
+    pub(crate) fn current(&self, id: u64) -> Current {
+        match self.open.lock().get(&id) {
+            Some(Cursor {
+                current: Some(block),
+                ..
+            }) => Current::Block(block.clone()),
+            Some(_) => Current::NotFetched,
+            None => Current::Unknown,
         }
     }
 
@@ -106,7 +118,7 @@ mod tests {
         let b = store.insert(result(vec![]));
         assert_eq!((a, b), (1, 2));
         assert_eq!(store.next(a), Some(Next::Block(Bytes::from_static(&[1]))));
-        assert_eq!(store.current(a), Ok(Bytes::from_static(&[1])));
+        assert_eq!(store.current(a), Current::Block(Bytes::from_static(&[1])));
         assert_eq!(store.next(a), Some(Next::Block(Bytes::from_static(&[2]))));
         assert_eq!(store.next(a), Some(Next::Finished));
         assert_eq!(store.next(a), None);
@@ -120,7 +132,7 @@ mod tests {
     fn current_before_fetch() {
         let store = ResultStore::default();
         let id = store.insert(result(vec![vec![1]]));
-        assert_eq!(store.current(id), Err(true));
-        assert_eq!(store.current(99), Err(false));
+        assert_eq!(store.current(id), Current::NotFetched);
+        assert_eq!(store.current(99), Current::Unknown);
     }
 }
