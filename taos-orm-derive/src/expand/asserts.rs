@@ -68,11 +68,14 @@ fn field_asserts(field: &Field<'_>) -> Vec<TokenStream> {
     match field.attrs.length.get() {
         Some(_) => {
             let keyword = field.attrs.length.keyword().unwrap_or("varchar");
+            let expected = if keyword == "varbinary" { "VARBINARY" } else { "VARCHAR or NCHAR" };
             let declared = super::schema::sql_type(field);
             out.push(assert_at(
                 field,
                 quote!(#p::length_fits(#declared, #sql)),
-                format!("`{keyword}` does not fit `{ty_name}`, whose `TdType` maps to another SQL type"),
+                format!(
+                    "`{keyword}` needs a field whose `TdType::SQL_TYPE` is {expected}; `{ty_name}` maps to another type"
+                ),
             ));
         }
         None => out.push(assert_at(
