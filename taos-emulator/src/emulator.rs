@@ -259,22 +259,41 @@ impl EmulatorBuilder {
     /// Starts the emulator on a thread with its own tokio runtime.
     pub fn start_blocking(self) -> io::Result<Emulator> {
         let setup = self.prepare()?;
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .thread_name("taos-emulator")
-            .enable_all()
-            .build()?;
-        let listener = runtime.block_on(TcpListener::bind(setup.addr))?;
+        // Everything async happens on the new thread, so this also works
+        // when called from inside another runtime.
+        let listener = std::net::TcpListener::bind(setup.addr)?;
+        listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
         let (stop, stopped) = watch::channel(false);
         let app = setup.app(stopped.clone());
+        let (started, outcome) = std::sync::mpsc::channel();
         let thread = std::thread::Builder::new()
             .name("taos-emulator".into())
             .spawn(move || {
+                let runtime = match tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(2)
+                    .thread_name("taos-emulator")
+                    .enable_all()
+                    .build()
+                {
+                    Ok(runtime) => runtime,
+                    Err(e) => return drop(started.send(Err(e))),
+                };
+                let listener = match runtime.block_on(async { TcpListener::from_std(listener) }) {
+                    Ok(listener) => listener,
+                    Err(e) => return drop(started.send(Err(e))),
+                };
+                let _ = started.send(Ok(()));
                 runtime.block_on(serve(listener, app, stopped));
                 runtime.shutdown_timeout(SHUTDOWN_GRACE);
             })?;
-        Ok(setup.into_emulator(addr, stop, Runner::Thread(thread)))
+        match outcome.recv() {
+            Ok(Ok(())) => Ok(setup.into_emulator(addr, stop, Runner::Thread(thread))),
+            Ok(Err(e)) => Err(e),
+            Err(_) => Err(io::Error::other(
+                "the emulator thread stopped while starting",
+            )),
+        }
     }
 
     fn prepare(self) -> io::Result<Setup> {

@@ -74,3 +74,19 @@ fn blocking_client_on_the_engine() {
     assert_eq!(sum, Some(60));
     drop(taos);
 }
+
+#[test]
+fn blocking_emulator_starts_and_stops_inside_a_runtime() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let addr = runtime.block_on(async {
+        let emulator = Emulator::start_blocking().unwrap();
+        let addr = emulator.addr();
+        assert!(tokio::net::TcpStream::connect(addr).await.is_ok());
+        drop(emulator);
+        addr
+    });
+    assert!(std::net::TcpStream::connect(addr).is_err());
+}

@@ -598,3 +598,19 @@ async fn stmt_socket_without_version() {
     assert_eq!(ws.json().await["message"], "stmt is nil");
     emulator.shutdown().await;
 }
+
+#[tokio::test]
+async fn dropping_the_emulator_stops_it() {
+    let emulator = start().await;
+    let addr = emulator.addr();
+    drop(emulator);
+    let mut refused = false;
+    for _ in 0..100 {
+        if TcpStream::connect(addr).await.is_err() {
+            refused = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(refused, "still accepting after drop");
+}
