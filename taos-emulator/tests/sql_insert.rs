@@ -425,3 +425,32 @@ fn geometry_values() {
     let r = query(&e, &mut s, "SELECT p FROM g");
     assert_eq!(r.types, vec![Ty::Geometry]);
 }
+
+#[test]
+fn float_extremes_round_to_f32() {
+    let (e, mut s) = engine(&[
+        "CREATE DATABASE d",
+        "USE d",
+        "CREATE TABLE t (ts TIMESTAMP, f FLOAT, d DOUBLE)",
+    ]);
+    exec(
+        &e,
+        &mut s,
+        "INSERT INTO t VALUES (1700000000000, 3.4028235e38, 1.7976931348623157e308)",
+    );
+    assert_eq!(
+        err(
+            &e,
+            &mut s,
+            "INSERT INTO t VALUES (1700000000001, 3.5e38, 1)"
+        )
+        .message,
+        "syntax error near '3.5e38' (illegal float data)"
+    );
+    assert_eq!(
+        err(&e, &mut s, "INSERT INTO t VALUES (1700000000001, 1, 1e309)").code,
+        0x0216
+    );
+    let r = query(&e, &mut s, "SELECT f FROM t");
+    assert_eq!(r.col(0), vec![f32::MAX.to_string()]);
+}

@@ -225,3 +225,39 @@ fn scalar_functions_and_cast() {
     );
     assert_eq!(r.names[4], "cast(voltage as varchar(10))");
 }
+
+#[test]
+fn json_tag_access() {
+    let (e, mut s) = engine(&[
+        "CREATE DATABASE d",
+        "USE d",
+        "CREATE STABLE js (ts TIMESTAMP, v INT) TAGS (info JSON)",
+        r#"INSERT INTO j1 USING js TAGS ('{"k1":"v1","k2":5}') VALUES (1700000000000, 1)"#,
+        r#"INSERT INTO j2 USING js TAGS ('{"k1":"v2"}') VALUES (1700000000000, 2)"#,
+    ]);
+    let r = query(
+        &e,
+        &mut s,
+        "SELECT tbname, info->'k1', info->'k2', info CONTAINS 'k2' FROM js ORDER BY tbname",
+    );
+    assert_eq!(
+        r.names,
+        vec!["tbname", "info->'k1'", "info->'k2'", "info contains 'k2'"]
+    );
+    assert_eq!(r.types[1], Ty::Json);
+    assert_eq!(
+        r.text(),
+        vec![
+            vec!["j1", "\"v1\"", "5.0", "true"], // sent as 5.000000000, decoded as JSON
+            vec!["j2", "\"v2\"", "NULL", "false"],
+        ]
+    );
+    let r = query(&e, &mut s, "SELECT v FROM js WHERE info->'k1' = 'v2'");
+    assert_eq!(r.col(0), vec!["2"]);
+    let r = query(&e, &mut s, "SELECT v FROM js WHERE info->'k2' > 4");
+    assert_eq!(r.col(0), vec!["1"]);
+    assert_eq!(
+        err(&e, &mut s, "SELECT v FROM js WHERE info = 'x'").code,
+        0x2605
+    );
+}

@@ -185,7 +185,8 @@ fn number(num: &str, text: &str, ty: Ty, col: &ColumnDef) -> Result<Value, TdErr
     match ty {
         Ty::Float => {
             let f = parse_float(num).ok_or_else(invalid)?;
-            if f.is_finite() && f.abs() > f32::MAX as f64 {
+            // Out of range only if it does not round to a finite f32.
+            if f.is_finite() && (f as f32).is_infinite() {
                 return Err(bad_value(text, "illegal float data"));
             }
             Ok(Value::Float(f as f32 as f64))

@@ -261,6 +261,10 @@ pub enum Expr {
     },
     /// `CAST(x AS type)`.
     Cast(Box<Expr>, DataType),
+    /// `json_tag->'key'`.
+    JsonGet(Box<Expr>, String),
+    /// `json_tag CONTAINS 'key'`.
+    Contains(Box<Expr>, String),
 }
 
 /// One item of a SELECT list.

@@ -102,6 +102,7 @@ impl Compiler<'_, '_> {
                 not,
             } => {
                 let (v, vt) = self.compile(expr)?;
+                let v = json_scalar(v, vt)?;
                 let (lo, _) = self.compile(low)?;
                 let (hi, _) = self.compile(high)?;
                 let lo = self.coerce_ts(vt, lo)?;
@@ -113,6 +114,7 @@ impl Compiler<'_, '_> {
             }
             Expr::InList { expr, list, not } => {
                 let (v, vt) = self.compile(expr)?;
+                let v = json_scalar(v, vt)?;
                 let mut vals = Vec::with_capacity(list.len());
                 for item in list {
                     let (c, _) = self.compile(item)?;
@@ -124,7 +126,8 @@ impl Compiler<'_, '_> {
                 Ok((CExpr::In(Box::new(v), vals, *not), dt(Ty::Bool)))
             }
             Expr::Like { expr, pattern, not } => {
-                let (v, _) = self.compile(expr)?;
+                let (v, vt) = self.compile(expr)?;
+                let v = json_scalar(v, vt)?;
                 let (p, _) = self.compile(pattern)?;
                 let CExpr::Const(Value::Str(p)) = p else {
                     return Err(wrong_value_type("LIKE pattern must be a string"));
@@ -139,6 +142,26 @@ impl Compiler<'_, '_> {
                 Ok((CExpr::IsNull(Box::new(v), *not), dt(Ty::Bool)))
             }
             Expr::Func { name, args, star } => self.function(name, args, *star),
+            Expr::JsonGet(inner, key) => {
+                let (c, t) = self.compile(inner)?;
+                if t.ty != Ty::Json {
+                    return Err(wrong_value_type("-> needs a JSON tag"));
+                }
+                Ok((
+                    CExpr::JsonGet(Box::new(c), key.clone()),
+                    DataType {
+                        ty: Ty::Json,
+                        len: 4095,
+                    },
+                ))
+            }
+            Expr::Contains(inner, key) => {
+                let (c, t) = self.compile(inner)?;
+                if t.ty != Ty::Json {
+                    return Err(wrong_value_type("CONTAINS needs a JSON tag"));
+                }
+                Ok((CExpr::Contains(Box::new(c), key.clone()), dt(Ty::Bool)))
+            }
             Expr::Cast(inner, to) => {
                 let (c, _) = self.compile(inner)?;
                 if matches!(to.ty, Ty::Json | Ty::Geometry) {
@@ -235,8 +258,8 @@ impl Compiler<'_, '_> {
                 Ok((CExpr::Logic(op, Box::new(lc), Box::new(rc)), dt(Ty::Bool)))
             }
             BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
-                let rc = self.coerce_ts(lt, rc)?;
-                let lc = self.coerce_ts(rt, lc)?;
+                let rc = json_scalar(self.coerce_ts(lt, rc)?, rt)?;
+                let lc = json_scalar(self.coerce_ts(rt, lc)?, lt)?;
                 Ok((CExpr::Cmp(op, Box::new(lc), Box::new(rc)), dt(Ty::Bool)))
             }
             _ => {
@@ -438,13 +461,31 @@ impl Compiler<'_, '_> {
     }
 }
 
+/// A JSON operand of a comparison compares by its plain value; the whole
+/// JSON tag cannot be compared.
+fn json_scalar(c: CExpr, t: DataType) -> Result<CExpr, TdError> {
+    if t.ty != Ty::Json {
+        return Ok(c);
+    }
+    match c {
+        c @ CExpr::JsonGet(..) => Ok(CExpr::JsonScalar(Box::new(c))),
+        _ => Err(wrong_value_type(
+            "a JSON tag can only be compared through ->",
+        )),
+    }
+}
+
 /// Whether an expression contains an aggregate call.
 pub fn has_aggregate(e: &Expr) -> bool {
     match e {
         Expr::Func { name, args, .. } => {
             AggFn::by_name(name).is_some() || args.iter().any(has_aggregate)
         }
-        Expr::Neg(x) | Expr::Not(x) | Expr::Cast(x, _) => has_aggregate(x),
+        Expr::Neg(x)
+        | Expr::Not(x)
+        | Expr::Cast(x, _)
+        | Expr::JsonGet(x, _)
+        | Expr::Contains(x, _) => has_aggregate(x),
         Expr::Binary(_, a, b) => has_aggregate(a) || has_aggregate(b),
         Expr::Between {
             expr, low, high, ..
@@ -462,7 +503,11 @@ pub fn has_selection(e: &Expr) -> bool {
         Expr::Func { name, args, .. } => {
             AggFn::by_name(name).is_some_and(AggFn::is_selection) || args.iter().any(has_selection)
         }
-        Expr::Neg(x) | Expr::Not(x) | Expr::Cast(x, _) => has_selection(x),
+        Expr::Neg(x)
+        | Expr::Not(x)
+        | Expr::Cast(x, _)
+        | Expr::JsonGet(x, _)
+        | Expr::Contains(x, _) => has_selection(x),
         Expr::Binary(_, a, b) => has_selection(a) || has_selection(b),
         _ => false,
     }

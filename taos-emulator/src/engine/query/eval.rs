@@ -118,6 +118,36 @@ pub fn eval(e: &CExpr, cx: &RowCtx) -> Value {
         CExpr::Agg(i) => cx.aggs.get(*i).cloned().unwrap_or_default(),
         CExpr::GroupKey(i) => cx.keys.get(*i).cloned().unwrap_or_default(),
         CExpr::Window(i) => Value::Int(cx.win[*i]),
+        CExpr::JsonGet(x, key) => match json_of(&eval(x, cx)).as_ref().and_then(|j| j.get(key)) {
+            None => Value::Null,
+            Some(serde_json::Value::Number(n)) => {
+                Value::Str(format!("{:.9}", n.as_f64().unwrap_or(0.0)).into())
+            }
+            Some(v) => Value::Str(v.to_string().into()),
+        },
+        CExpr::JsonScalar(x) => match eval(x, cx) {
+            Value::Str(text) => match serde_json::from_str::<serde_json::Value>(&text) {
+                Ok(serde_json::Value::String(s)) => Value::Str(s.into()),
+                Ok(serde_json::Value::Number(n)) => n.as_f64().map_or(Value::Null, Value::Float),
+                Ok(serde_json::Value::Bool(b)) => Value::Bool(b),
+                Ok(serde_json::Value::Null) => Value::Null,
+                _ => Value::Str(text),
+            },
+            v => v,
+        },
+        CExpr::Contains(x, key) => Value::Bool(
+            json_of(&eval(x, cx))
+                .as_ref()
+                .and_then(|j| j.as_object())
+                .is_some_and(|o| o.contains_key(key)),
+        ),
+    }
+}
+
+fn json_of(v: &Value) -> Option<serde_json::Value> {
+    match v {
+        Value::Str(s) => serde_json::from_str(s).ok(),
+        _ => None,
     }
 }
 

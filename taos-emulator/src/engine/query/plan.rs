@@ -45,6 +45,12 @@ pub enum CExpr {
     GroupKey(usize),
     /// `_wstart` (0), `_wend` (1) or `_wduration` (2) of the window.
     Window(usize),
+    /// `json->'key'` as JSON text.
+    JsonGet(Box<CExpr>, String),
+    /// A JSON text as a plain value, for comparisons.
+    JsonScalar(Box<CExpr>),
+    /// `json CONTAINS 'key'`.
+    Contains(Box<CExpr>, String),
 }
 
 impl CExpr {
@@ -52,7 +58,13 @@ impl CExpr {
     pub fn uses_agg(&self) -> bool {
         match self {
             CExpr::Agg(_) => true,
-            CExpr::Neg(x) | CExpr::Not(x) | CExpr::IsNull(x, _) | CExpr::Cast(x, _) => x.uses_agg(),
+            CExpr::Neg(x)
+            | CExpr::Not(x)
+            | CExpr::IsNull(x, _)
+            | CExpr::Cast(x, _)
+            | CExpr::JsonScalar(x)
+            | CExpr::JsonGet(x, _)
+            | CExpr::Contains(x, _) => x.uses_agg(),
             CExpr::In(x, _, _) | CExpr::Like(x, _, _) => x.uses_agg(),
             CExpr::Arith(_, a, b, _) | CExpr::Cmp(_, a, b) | CExpr::Logic(_, a, b) => {
                 a.uses_agg() || b.uses_agg()

@@ -70,6 +70,10 @@ impl Parser<'_> {
             let rhs = self.bit_expr(depth)?;
             return Ok(Expr::Binary(op, Box::new(lhs), Box::new(rhs)));
         }
+        if self.eat_kw("contains") {
+            let key = self.string()?;
+            return Ok(Expr::Contains(Box::new(lhs), key));
+        }
         if self.eat_kw("is") {
             let not = self.eat_kw("not");
             self.expect_kw("null")?;
@@ -183,7 +187,14 @@ impl Parser<'_> {
                 self.pos += 1;
                 self.nested(depth, Self::unary)
             }
-            _ => self.primary(depth),
+            _ => {
+                let e = self.primary(depth)?;
+                if self.eat(Tok::Arrow) {
+                    let key = self.string()?;
+                    return Ok(Expr::JsonGet(Box::new(e), key));
+                }
+                Ok(e)
+            }
         }
     }
 
