@@ -231,6 +231,7 @@ impl EmulatorBuilder {
     }
 
     /// Records every SQL statement received (see [`Emulator::statements`]).
+    /// Bound statements (stmt) appear as the INSERTs they are run as.
     pub fn record_statements(mut self, record: bool) -> Self {
         self.record = record;
         self

@@ -130,38 +130,3 @@ pub(crate) fn router(state: Arc<ServerState>) -> Router {
         .layer(DefaultBodyLimit::max(1 << 30))
         .with_state(state)
 }
-
-/// Row count and per-column data lengths from a raw block's header, for the
-/// JSON `fetch` reply. Malformed blocks read as empty.
-pub(crate) fn block_summary(block: &[u8]) -> (u32, Vec<u32>) {
-    const HEADER: usize = 28;
-    const SCHEMA: usize = 5;
-    let read = |at: usize| -> Option<u32> {
-        let bytes = block.get(at..at + 4)?;
-        Some(u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]))
-    };
-    let (Some(rows), Some(cols)) = (read(8), read(12)) else {
-        return (0, Vec::new());
-    };
-    let lengths_at = HEADER + SCHEMA * cols as usize;
-    let lengths = (0..cols as usize)
-        .map_while(|i| read(lengths_at + 4 * i))
-        .collect();
-    (rows, lengths)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use taos_query::common::views::{views_to_raw_block, ColumnView};
-
-    #[test]
-    fn summary_of_a_real_block() {
-        let block = views_to_raw_block(&[
-            ColumnView::from_ints(vec![1, 2, 3]),
-            ColumnView::from_varchar::<&str, _, _, _>(vec![Some("ab"), None, Some("c")]),
-        ]);
-        assert_eq!(block_summary(&block), (3, vec![12, 7]));
-        assert_eq!(block_summary(&block[..10]), (0, vec![]));
-    }
-}

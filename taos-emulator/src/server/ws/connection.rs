@@ -14,10 +14,10 @@ use tokio::sync::mpsc;
 
 use super::reply::{FetchStep, QueryOutcome, RawFetch, Reply, StmtExtra};
 use super::request::{ConnArgs, Request, StmtOp};
-use super::results::{Current, Next, ResultStore};
+use super::results::{block_summary, Current, Next, ResultStore};
 use super::stmt::Statements;
 use crate::api::{Output, Session, TdError};
-use crate::server::{block_summary, ServerState};
+use crate::server::ServerState;
 
 /// A reply on its way to the writer, with the time its request arrived.
 pub(crate) type Outgoing = (Reply, Instant);
