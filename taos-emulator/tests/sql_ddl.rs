@@ -340,3 +340,27 @@ fn server_functions() {
     assert_eq!(r.types, vec![Ty::Timestamp]);
     assert_eq!(query(&e, &mut s, "select client_version()").rows.len(), 1);
 }
+
+#[test]
+fn show_create_statements() {
+    let (e, mut s) = meters();
+    exec(&e, &mut s, "CREATE TABLE d1 USING meters TAGS ('b\"j', 1)");
+    exec(&e, &mut s, "CREATE TABLE n1 (ts TIMESTAMP, v INT)");
+    let r = query(&e, &mut s, "SHOW CREATE STABLE meters");
+    assert_eq!(r.names, vec!["Table", "Create Table"]);
+    assert_eq!(
+        r.col(1),
+        vec!["CREATE STABLE `meters` (`ts` TIMESTAMP ENCODE 'delta-i' COMPRESS 'lz4' LEVEL 'medium', `current` FLOAT ENCODE 'delta-d' COMPRESS 'lz4' LEVEL 'medium', `voltage` INT ENCODE 'simple8b' COMPRESS 'lz4' LEVEL 'medium', `phase` FLOAT ENCODE 'delta-d' COMPRESS 'lz4' LEVEL 'medium') TAGS (`location` VARCHAR(64), `groupid` INT)"]
+    );
+    let r = query(&e, &mut s, "SHOW CREATE TABLE d1");
+    assert_eq!(
+        r.col(1),
+        vec!["CREATE TABLE `d1` USING `meters` (`location`, `groupid`) TAGS (\"b\\\"j\", 1)"]
+    );
+    let r = query(&e, &mut s, "SHOW CREATE TABLE n1");
+    assert!(r.col(1)[0].starts_with("CREATE TABLE `n1` (`ts` TIMESTAMP"));
+    let r = query(&e, &mut s, "SHOW CREATE DATABASE power");
+    assert_eq!(r.names, vec!["Database", "Create Database"]);
+    assert!(r.col(1)[0].contains("PRECISION 'ms'"));
+    assert_eq!(err(&e, &mut s, "SHOW CREATE STABLE d1").code, 0x0362);
+}

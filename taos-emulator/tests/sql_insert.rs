@@ -454,3 +454,63 @@ fn float_extremes_round_to_f32() {
     let r = query(&e, &mut s, "SELECT f FROM t");
     assert_eq!(r.col(0), vec![f32::MAX.to_string()]);
 }
+
+#[test]
+fn delete_by_time_range_and_tags() {
+    let (e, mut s) = meters();
+    exec(&e, &mut s, "INSERT INTO d1 USING meters TAGS ('bj', 1) VALUES (1700000000000, 1, 1, 1) (1700000001000, 2, 2, 2) (1700000002000, 3, 3, 3) d2 USING meters TAGS ('sh', 2) VALUES (1700000000000, 4, 4, 4)");
+    assert_eq!(
+        exec(
+            &e,
+            &mut s,
+            "DELETE FROM d1 WHERE ts >= 1700000001000 AND ts <= 1700000001000"
+        ),
+        1
+    );
+    assert_eq!(exec(&e, &mut s, "DELETE FROM meters WHERE groupid = 2"), 1);
+    let r = query(&e, &mut s, "SELECT tbname, current FROM meters");
+    assert_eq!(r.text(), vec![vec!["d1", "1"], vec!["d1", "3"]]);
+    assert_eq!(exec(&e, &mut s, "DELETE FROM d1"), 2);
+    assert_eq!(
+        query(&e, &mut s, "SELECT count(*) FROM meters").text(),
+        vec![vec!["0"]]
+    );
+    assert_eq!(err(&e, &mut s, "DELETE FROM nope").code, 0x2603);
+}
+
+#[test]
+fn concurrent_connections_interleave_statements() {
+    use std::sync::Arc;
+    use taos_emulator::api::{Executor, Session};
+    let (e, _) = meters();
+    let e = Arc::new(e);
+    let threads: Vec<_> = (0..8)
+        .map(|t| {
+            let e = Arc::clone(&e);
+            std::thread::spawn(move || {
+                let mut s = Session {
+                    database: Some("power".into()),
+                };
+                for k in 0..50i64 {
+                    let sql = format!(
+                        "INSERT INTO c{t} USING meters TAGS ('x', {t}) VALUES ({}, 1, 1, 1)",
+                        1_700_000_000_000i64 + k
+                    );
+                    e.execute(&mut s, &sql).expect("insert");
+                    e.execute(&mut s, "SELECT count(*) FROM meters")
+                        .expect("select");
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().expect("thread");
+    }
+    let mut s = taos_emulator::api::Session {
+        database: Some("power".into()),
+    };
+    assert_eq!(
+        query(&e, &mut s, "SELECT count(*) FROM meters").text(),
+        vec![vec!["400"]]
+    );
+}

@@ -261,3 +261,27 @@ fn json_tag_access() {
         0x2605
     );
 }
+
+#[test]
+fn plain_partition_by_limits_each_partition() {
+    let (e, mut s) = data();
+    let r = query(
+        &e,
+        &mut s,
+        "SELECT tbname, ts FROM meters PARTITION BY tbname LIMIT 1",
+    );
+    assert_eq!(
+        r.text(),
+        vec![
+            vec!["d1", "1700000000000"],
+            vec!["d2", "1700000000000"],
+            vec!["d3", "1700000004000"],
+        ]
+    );
+    let r = query(
+        &e,
+        &mut s,
+        "SELECT tbname, ts FROM meters PARTITION BY tbname ORDER BY ts DESC LIMIT 1",
+    );
+    assert_eq!(r.text(), vec![vec!["d3", "1700000004000"]]);
+}

@@ -3,7 +3,7 @@
 use super::block;
 use super::catalog::{Catalog, ColumnDef, Database, Table, TableKind};
 use super::ddl::db_of;
-use super::error::{db_not_exist, table_not_exist, unsupported};
+use super::error::{db_not_exist, table_not_exist};
 use super::query::{Pattern, Virtual};
 use super::value::{describe_length, dt, full_type_name, schema_bytes, type_name, varchar, Value};
 use crate::api::{QueryResult, Session, TdError};
@@ -362,6 +362,70 @@ fn like(p: &Option<String>) -> impl Fn(&str) -> bool {
     move |name| pat.as_ref().map_or(true, |p| p.matches(name))
 }
 
+fn column_list(defs: &[ColumnDef], compression: bool) -> String {
+    defs.iter()
+        .map(|c| {
+            let mut d = format!("`{}` {}", c.name, full_type_name(c.dt));
+            if c.primary_key {
+                d.push_str(" COMPOSITE KEY");
+            }
+            if compression {
+                d.push_str(&format!(
+                    " ENCODE '{}' COMPRESS '{}' LEVEL '{}'",
+                    c.encode, c.compress, c.level
+                ));
+            }
+            d
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn tag_literal(v: &Value) -> String {
+    match v {
+        Value::Null => "NULL".into(),
+        Value::Str(t) => format!("\"{}\"", t.replace('\\', "\\\\").replace('"', "\\\"")),
+        v => v.to_text().unwrap_or_default(),
+    }
+}
+
+fn create_database(db: &Database) -> String {
+    let o = &db.options;
+    format!(
+        "CREATE DATABASE `{}` BUFFER {} CACHESIZE {} CACHEMODEL '{}' COMP {} DURATION {}m \
+         WAL_FSYNC_PERIOD {} MAXROWS {} MINROWS {} STT_TRIGGER {} KEEP {}m,{}m,{}m PAGES {} \
+         PAGESIZE {} PRECISION '{}' REPLICA {} WAL_LEVEL {} VGROUPS {} SINGLE_STABLE {} \
+         TABLE_PREFIX {} TABLE_SUFFIX {} TSDB_PAGESIZE {} WAL_RETENTION_PERIOD {} \
+         WAL_RETENTION_SIZE {} KEEP_TIME_OFFSET {}",
+        db.name,
+        o.buffer,
+        o.cachesize,
+        o.cachemodel,
+        o.comp,
+        o.duration,
+        o.wal_fsync_period,
+        o.maxrows,
+        o.minrows,
+        o.stt_trigger,
+        o.keep[0],
+        o.keep[1],
+        o.keep[2],
+        o.pages,
+        o.pagesize,
+        precision_name(db.precision),
+        o.replica,
+        o.wal_level,
+        o.vgroups,
+        o.single_stable as i32,
+        o.table_prefix,
+        o.table_suffix,
+        o.tsdb_pagesize,
+        o.wal_retention_period,
+        o.wal_retention_size,
+        o.keep_time_offset
+    )
+}
+
 /// SHOW statements.
 pub fn show(cat: &Catalog, session: &Session, what: &Show) -> Result<QueryResult, TdError> {
     let db_named = |d: &Option<String>| -> Result<&Database, TdError> {
@@ -403,6 +467,51 @@ pub fn show(cat: &Catalog, session: &Session, what: &Show) -> Result<QueryResult
             tag_rows(db, t, &mut rows);
             Ok(result(Virtual::new(tag_columns(), rows)))
         }
-        Show::CreateDatabase(_) | Show::CreateTable(..) => Err(unsupported("show create")),
+        Show::CreateDatabase(name) => {
+            let db = cat.dbs.get(name).ok_or_else(db_not_exist)?;
+            let rows = vec![vec![s(name), s(create_database(db))]];
+            let header = cols(&[
+                ("Database", varchar(64)),
+                ("Create Database", varchar(10240)),
+            ]);
+            Ok(result(Virtual::new(header, rows)))
+        }
+        Show::CreateTable(name, stable) => {
+            let dbn = db_of(session, name)?;
+            let db = cat.dbs.get(&dbn).ok_or_else(db_not_exist)?;
+            let text = match (db.stables.get(&name.name), stable) {
+                (Some(st), _) => format!(
+                    "CREATE STABLE `{}` ({}) TAGS ({})",
+                    st.name,
+                    column_list(&st.columns, true),
+                    column_list(&st.tags, false)
+                ),
+                (None, true) => return Err(super::error::stable_not_exist()),
+                (None, false) => {
+                    let t = db.tables.get(&name.name).ok_or_else(table_not_exist)?;
+                    match &t.kind {
+                        TableKind::Normal { columns } => {
+                            format!("CREATE TABLE `{}` ({})", t.name, column_list(columns, true))
+                        }
+                        TableKind::Child { stable, tags } => {
+                            let defs = db.stables.get(stable).map_or(&[][..], |s| &s.tags);
+                            let names: Vec<String> =
+                                defs.iter().map(|d| format!("`{}`", d.name)).collect();
+                            let vals: Vec<String> = tags.iter().map(tag_literal).collect();
+                            format!(
+                                "CREATE TABLE `{}` USING `{}` ({}) TAGS ({})",
+                                t.name,
+                                stable,
+                                names.join(", "),
+                                vals.join(", ")
+                            )
+                        }
+                    }
+                }
+            };
+            let rows = vec![vec![s(&name.name), s(text)]];
+            let header = cols(&[("Table", varchar(192)), ("Create Table", varchar(65535))]);
+            Ok(result(Virtual::new(header, rows)))
+        }
     }
 }

@@ -60,6 +60,10 @@ impl Executor for Engine {
                 let cat = self.catalog.read();
                 query::select(&cat, session, s).map(Output::Rows)
             }
+            Statement::Delete { table, filter } => {
+                let mut cat = self.catalog.write();
+                query::delete(&mut cat, session, table, filter).map(Output::Affected)
+            }
             Statement::Insert(targets) => {
                 let mut cat = self.catalog.write();
                 insert::insert(&mut cat, session, src, targets).map(Output::Affected)

@@ -76,6 +76,27 @@ impl TableData {
         }
     }
 
+    /// Removes the rows at the given ascending indices.
+    pub fn remove_rows(&mut self, rows: &[usize]) {
+        let mut doomed = rows.iter().copied().peekable();
+        let keep: Vec<bool> = (0..self.len())
+            .map(|i| {
+                if doomed.peek() == Some(&i) {
+                    doomed.next();
+                    false
+                } else {
+                    true
+                }
+            })
+            .collect();
+        let mut k = keep.iter();
+        self.ts.retain(|_| *k.next().unwrap_or(&true));
+        for c in &mut self.cols {
+            let mut k = keep.iter();
+            c.retain(|_| *k.next().unwrap_or(&true));
+        }
+    }
+
     /// The row range with `lo <= ts <= hi`.
     pub fn range(&self, lo: i64, hi: i64) -> std::ops::Range<usize> {
         let a = self.ts.partition_point(|&t| t < lo);

@@ -446,4 +446,11 @@ pub enum Statement {
     Insert(Vec<InsertTarget>),
     /// SELECT.
     Select(Box<Select>),
+    /// `DELETE FROM tb [WHERE …]`.
+    Delete {
+        /// The table (super, child or normal).
+        table: TableName,
+        /// Row filter.
+        filter: Option<Expr>,
+    },
 }

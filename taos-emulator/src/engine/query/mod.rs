@@ -12,13 +12,13 @@ pub use compile::SERVER_VERSION;
 pub use like::Pattern;
 
 use super::block;
-use super::catalog::{Catalog, ColumnDef, TableKind};
+use super::catalog::{Catalog, ColumnDef, Database, TableKind};
 use super::error::{db_not_exist, db_not_specified, invalid_column, table_not_exist, unsupported};
 use super::storage::TableData;
 use super::time;
 use super::value::{Key, Value};
 use crate::api::{QueryResult, Session, TdError};
-use crate::sql::ast::{BinOp, DataType, Expr, OrderItem, Select, SelectItem};
+use crate::sql::ast::{BinOp, DataType, Expr, OrderItem, Select, SelectItem, TableName};
 use agg::{Acc, RowRef};
 use compile::{has_aggregate, has_selection, Compiler};
 use eval::{eval, RowCtx};
@@ -116,7 +116,17 @@ pub fn select(cat: &Catalog, session: &Session, s: &Select) -> Result<QueryResul
         return run(Some(&rel), s, session);
     }
     let db = cat.dbs.get(&dbn).ok_or_else(db_not_exist)?;
-    let rel = if let Some(st) = db.stables.get(&from.name) {
+    let rel = table_relation(db, &from.name, names)?;
+    run(Some(&rel), s, session)
+}
+
+/// The relation of a super, child or normal table of `db`.
+fn table_relation<'a>(
+    db: &'a Database,
+    name: &str,
+    names: Vec<String>,
+) -> Result<Relation<'a>, TdError> {
+    if let Some(st) = db.stables.get(name) {
         let segments = st
             .children
             .iter()
@@ -130,7 +140,7 @@ pub fn select(cat: &Catalog, session: &Session, s: &Select) -> Result<QueryResul
                 tbname: &t.name,
             })
             .collect();
-        Relation {
+        return Ok(Relation {
             columns: &st.columns,
             has_ts: true,
             has_tbname: true,
@@ -139,31 +149,90 @@ pub fn select(cat: &Catalog, session: &Session, s: &Select) -> Result<QueryResul
             segments,
             precision: db.precision,
             names,
+        });
+    }
+    let t = db.tables.get(name).ok_or_else(table_not_exist)?;
+    let (tag_defs, tags): (&[ColumnDef], &[Value]) = match &t.kind {
+        TableKind::Child { stable, tags } => {
+            (db.stables.get(stable).map_or(&[][..], |s| &s.tags), tags)
         }
-    } else {
-        let t = db.tables.get(&from.name).ok_or_else(table_not_exist)?;
-        let (tag_defs, tags): (&[ColumnDef], &[Value]) = match &t.kind {
-            TableKind::Child { stable, tags } => {
-                (db.stables.get(stable).map_or(&[][..], |s| &s.tags), tags)
-            }
-            TableKind::Normal { .. } => (&[], &[]),
-        };
-        Relation {
-            columns: db.columns_of(t),
-            has_ts: true,
-            has_tbname: true,
-            tags: tag_defs,
-            star_tags: false,
-            segments: vec![Segment {
-                data: &t.data,
-                tags,
-                tbname: &t.name,
-            }],
-            precision: db.precision,
-            names,
-        }
+        TableKind::Normal { .. } => (&[], &[]),
     };
-    run(Some(&rel), s, session)
+    Ok(Relation {
+        columns: db.columns_of(t),
+        has_ts: true,
+        has_tbname: true,
+        tags: tag_defs,
+        star_tags: false,
+        segments: vec![Segment {
+            data: &t.data,
+            tags,
+            tbname: &t.name,
+        }],
+        precision: db.precision,
+        names,
+    })
+}
+
+/// `DELETE FROM tb [WHERE …]`: removes the matching rows; returns how many.
+pub fn delete(
+    cat: &mut Catalog,
+    session: &Session,
+    table: &TableName,
+    filter: &Option<Expr>,
+) -> Result<usize, TdError> {
+    let dbn = super::ddl::db_of(session, table)?;
+    let db = cat.dbs.get(&dbn).ok_or_else(db_not_exist)?;
+    let rel = table_relation(db, &table.name, vec![table.name.clone()])?;
+    let mut cx = Compiler {
+        rel: Some(&rel),
+        precision: rel.precision,
+        db: session.database.clone(),
+        now: time::now(rel.precision),
+        aggs: Vec::new(),
+        group_by: vec![],
+        agg_mode: false,
+        has_selection: false,
+        window: false,
+    };
+    let filter = match filter {
+        Some(f) if has_aggregate(f) => {
+            return Err(TdError::new(0x2614, "There mustn't be aggregation"))
+        }
+        Some(f) => Some(cx.compile(f)?.0),
+        None => None,
+    };
+    let bounds = filter.as_ref().map_or((i64::MIN, i64::MAX), ts_bounds);
+    let mut doomed: Vec<(String, Vec<usize>)> = Vec::new();
+    for seg in &rel.segments {
+        let rows: Vec<usize> = seg
+            .data
+            .range(bounds.0, bounds.1)
+            .filter(|&r| {
+                let rc = RowCtx {
+                    seg: Some(seg),
+                    row: r,
+                    aggs: &[],
+                    keys: &[],
+                    win: [0; 3],
+                };
+                !matches!(&filter, Some(f) if !eval(f, &rc).truthy())
+            })
+            .collect();
+        if !rows.is_empty() {
+            doomed.push((seg.tbname.to_string(), rows));
+        }
+    }
+    drop(rel);
+    let db = cat.dbs.get_mut(&dbn).ok_or_else(db_not_exist)?;
+    let mut n = 0;
+    for (name, rows) in doomed {
+        if let Some(t) = db.tables.get_mut(&name) {
+            n += rows.len();
+            t.data.remove_rows(&rows);
+        }
+    }
+    Ok(n)
 }
 
 /// Result names are cut at 64 bytes like TDengine's.
@@ -338,7 +407,8 @@ fn run(rel: Option<&Relation>, s: &Select, session: &Session) -> Result<QueryRes
         None => None,
     };
     let mut keys = Vec::new();
-    if agg_mode {
+    // A plain (non-aggregate) PARTITION BY only splits rows for per-partition LIMIT.
+    if agg_mode || !s.partition_by.is_empty() {
         for k in &keys_ast {
             if has_aggregate(k) {
                 return Err(TdError::new(0x2614, "There mustn't be aggregation"));
@@ -377,7 +447,11 @@ fn run(rel: Option<&Relation>, s: &Select, session: &Session) -> Result<QueryRes
         .flatten();
     let mut rows: Vec<Vec<Value>> = Vec::new();
     // Window queries with PARTITION BY and no ORDER BY limit each partition.
-    let per_partition = window.is_some() && !s.partition_by.is_empty() && order.is_empty();
+    let per_partition = (window.is_some() || !agg_mode)
+        && !s.partition_by.is_empty()
+        && order.is_empty()
+        && !s.distinct;
+    let mut pids: HashMap<Key, i64> = HashMap::new();
     let pass = |f: &Option<CExpr>, rc: &RowCtx| !matches!(f, Some(f) if !eval(f, rc).truthy());
     match rel {
         None => {
@@ -413,8 +487,14 @@ fn run(rel: Option<&Relation>, s: &Select, session: &Session) -> Result<QueryRes
                     if !pass(&filter, &rc) {
                         continue;
                     }
-                    rows.push(exprs.iter().map(|e| eval(e, &rc)).collect());
-                    if unordered_limit.is_some_and(|l| rows.len() >= l) {
+                    let mut row: Vec<Value> = exprs.iter().map(|e| eval(e, &rc)).collect();
+                    if per_partition {
+                        let key = Key(keys.iter().map(|k| eval(k, &rc)).collect());
+                        let next = pids.len() as i64;
+                        row.push(Value::Int(*pids.entry(key).or_insert(next)));
+                    }
+                    rows.push(row);
+                    if !per_partition && unordered_limit.is_some_and(|l| rows.len() >= l) {
                         break 'scan;
                     }
                 }
@@ -524,6 +604,8 @@ fn run(rel: Option<&Relation>, s: &Select, session: &Session) -> Result<QueryRes
         });
     }
     let mut rows = if per_partition {
+        // Partitions are output one after another.
+        rows.sort_by_key(|r| r.last().and_then(Value::as_i128).unwrap_or(0));
         limit_per_partition(rows, s.offset, s.limit)
     } else {
         let start = (s.offset as usize).min(rows.len());

@@ -369,6 +369,17 @@ impl<'a> Parser<'a> {
                 Ok(Statement::Describe(self.table_name()?))
             }
             "show" => self.show(),
+            "delete" => {
+                self.pos += 1;
+                self.expect_kw("from")?;
+                let table = self.table_name()?;
+                let filter = if self.eat_kw("where") {
+                    Some(self.expr()?)
+                } else {
+                    None
+                };
+                Ok(Statement::Delete { table, filter })
+            }
             _ => Err(self.error()),
         }
     }
