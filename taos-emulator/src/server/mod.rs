@@ -114,6 +114,7 @@ impl ServerState {
 
 /// The engine panicked; the connection survives and reports it.
 fn engine_failure() -> TdError {
+    tracing::warn!("the SQL engine panicked; the statement fails with 0xffff");
     TdError::new(
         0xffff,
         "internal error: the engine failed on this statement",

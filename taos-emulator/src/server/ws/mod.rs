@@ -42,10 +42,12 @@ async fn serve(socket: WebSocket, state: Arc<ServerState>) {
     let (tx, rx) = mpsc::channel(OUTGOING_CAPACITY);
     let writer = tokio::spawn(write_replies(sink, rx));
     let connection = Connection::new(state, tx);
+    tracing::debug!("websocket connection opened");
     tokio::select! {
         () = read_requests(connection, stream) => {}
         _ = shutdown.wait_for(|stop| *stop) => {}
     }
+    tracing::debug!("websocket connection closed");
     // Dropping the socket ends the TCP connection without a Close frame,
     // which is what the client tolerates best on teardown.
     writer.abort();
