@@ -207,3 +207,35 @@ async fn rest(emulator: &Emulator, path: &str, sql: &str) -> (u16, serde_json::V
     let status = head.split(' ').nth(1).unwrap().parse().unwrap();
     (status, serde_json::from_str(body).unwrap())
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn emulators_can_share_a_prepared_engine() {
+    let engine = std::sync::Arc::new(taos_emulator::Engine::new());
+    engine
+        .execute(&mut Session::default(), "CREATE DATABASE seeded")
+        .unwrap();
+    let first = Emulator::builder()
+        .engine(engine.clone())
+        .start()
+        .await
+        .unwrap();
+    let second = Emulator::builder()
+        .engine(engine.clone())
+        .start()
+        .await
+        .unwrap();
+    let a = connect(&format!("{}/seeded", first.dsn())).await;
+    a.exec("CREATE TABLE t (ts TIMESTAMP, v INT)")
+        .await
+        .unwrap();
+    a.exec("INSERT INTO t VALUES (1700000000000, 5)")
+        .await
+        .unwrap();
+    let b = connect(&format!("{}/seeded", second.dsn())).await;
+    let v: Option<i32> = b.query_one("SELECT v FROM t").await.unwrap();
+    assert_eq!(v, Some(5));
+    assert!(std::sync::Arc::ptr_eq(first.engine().unwrap(), &engine));
+    drop((a, b));
+    first.shutdown().await;
+    second.shutdown().await;
+}
