@@ -176,6 +176,8 @@ proptest! {
             "select * from st where", "insert into c1 values", "insert into c9 using st tags",
             "create table x (ts timestamp,", "select count(*) from st group by", "alter stable st",
             "select v from c1 order by", "create database q", "select last(*) from",
+            "select _wstart, count(*) from st where ts >= 0 and ts <= 9223372036854775807 interval(1a) fill(",
+            "select count(*) from st partition by tbname", "delete from st where",
         ][..]),
         toks in prop::collection::vec(prop::sample::select(TOKENS), 0..20),
     ) {

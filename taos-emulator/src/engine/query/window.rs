@@ -17,6 +17,9 @@ use taos_query::common::{Precision, Ty};
 /// Windows beyond this many per partition are refused rather than built.
 const MAX_WINDOWS: i64 = 10_000_000;
 
+/// FILL creates windows without data, so its range is capped lower.
+const MAX_FILLED: i128 = 2_000_000;
+
 /// A window's shape, resolved to precision units.
 pub enum Kind {
     /// INTERVAL: length, offset, sliding.
@@ -176,7 +179,7 @@ pub fn run(
                     return Err(too_many());
                 }
                 for (start, a) in wins {
-                    out.push(a.finish(&pkeys, aggs, [start, start + len, *len]));
+                    out.push(a.finish(&pkeys, aggs, [start, start.saturating_add(*len), *len]));
                 }
             }
             Kind::Session(tol) => {
@@ -249,7 +252,7 @@ pub fn add_filled(
 ) -> Result<Vec<WinRow>, TdError> {
     let first = align(lo, offset, sliding);
     let last = align(hi, offset, sliding);
-    if (last - first) / sliding > MAX_WINDOWS {
+    if (last as i128 - first as i128) / sliding as i128 > MAX_FILLED {
         return Err(too_many());
     }
     let mut parts: Vec<(Vec<Value>, Vec<WinRow>)> = Vec::new();
@@ -273,19 +276,22 @@ pub fn add_filled(
             match real.peek().map(|r| r.win[0]) {
                 Some(rs) if rs <= start || start > last => {
                     if rs == start {
-                        start += sliding;
+                        start = start.saturating_add(sliding);
                     }
                     out.extend(real.next());
                 }
                 _ if start <= last => {
                     out.push(WinRow {
                         keys: keys.clone(),
-                        win: [start, start + len, len],
+                        win: [start, start.saturating_add(len), len],
                         vals: vec![Value::Null; nagg],
                         rep: None,
                         filled: true,
                     });
-                    start += sliding;
+                    match start.checked_add(sliding) {
+                        Some(next) => start = next,
+                        None => break,
+                    }
                 }
                 _ => break,
             }
