@@ -112,6 +112,20 @@ fn naive(rows: &[Meter]) -> Vec<String> {
 
 fn bench(c: &mut Criterion) {
     let rows = rows();
+    // Fixed work for `perf stat` (instructions and cycles are steadier than
+    // wall time on a busy machine): INSERT_TEXT_FIXED=taos_orm:50 or naive:50.
+    if let Ok(spec) = std::env::var("INSERT_TEXT_FIXED") {
+        let (which, times) = spec.split_once(':').expect("variant:count");
+        for _ in 0..times.parse::<usize>().expect("count") {
+            match which {
+                "taos_orm" => drop(black_box(
+                    InsertSql::<Meter>::new(Precision::Millisecond).build(&rows),
+                )),
+                _ => drop(black_box(naive(&rows))),
+            }
+        }
+        return;
+    }
     let builder = InsertSql::<Meter>::new(Precision::Millisecond);
     let ours = builder.build(&rows).unwrap();
     let baseline = naive(&rows);

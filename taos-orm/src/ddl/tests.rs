@@ -2,7 +2,7 @@ use taos::taos_query::common::Precision;
 
 use super::*;
 use crate::schema::SqlType;
-use crate::sql::test_tables::{Event, Everything, Log, Meter, EVERYTHING_SCHEMA, METER_SCHEMA};
+use crate::sql::test_tables::{Event, Everything, Log, Meter};
 
 const MS: Precision = Precision::Millisecond;
 
@@ -77,7 +77,7 @@ fn json_tag_table() {
 }
 
 fn bad_schema(f: impl FnOnce(&mut TableSchema)) -> String {
-    let mut schema = METER_SCHEMA;
+    let mut schema = *Meter::SCHEMA;
     f(&mut schema);
     create_table_for(&schema, None).unwrap_err().to_string()
 }
@@ -223,7 +223,7 @@ fn json_tag_children() {
         ts: 1,
         v: 1.0,
         info: serde_json::json!({"k": "v"}),
-        table: "e1",
+        table: "e1".into(),
     };
     assert_eq!(
         create_child_tables::<Event, _>(None, [&e], MS, 1 << 20).unwrap(),
@@ -313,5 +313,5 @@ fn database_options_are_range_checked() {
 
 #[test]
 fn everything_schema_is_valid() {
-    assert!(check_schema(&EVERYTHING_SCHEMA).is_ok());
+    assert!(check_schema(Everything::SCHEMA).is_ok());
 }

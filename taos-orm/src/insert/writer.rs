@@ -1,7 +1,6 @@
 //! The streaming core of [`super::InsertSql`].
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::marker::PhantomData;
 
 use taos::taos_query::common::Precision;
@@ -78,7 +77,7 @@ pub struct InsertWriter<T> {
     /// `) (`ts`,…) VALUES ` for a super table, ` (`ts`,…) VALUES ` for a normal one.
     columns: String,
     tables: Vec<Table>,
-    by_name: HashMap<String, usize, BuildHasherDefault<NameHasher>>,
+    by_name: HashMap<String, usize>,
     /// Tables with pending rows, in first-row order.
     active: Vec<usize>,
     /// Bytes of the pending statement after [`PREFIX`].
@@ -123,7 +122,7 @@ impl<T: TdTable> InsertWriter<T> {
             using,
             columns,
             tables: Vec::new(),
-            by_name: HashMap::default(),
+            by_name: HashMap::new(),
             active: Vec::new(),
             body_len: 0,
             pending_rows: 0,
@@ -342,29 +341,4 @@ fn push_name_list<'a>(out: &mut String, names: impl Iterator<Item = &'a str>) {
         push_quoted_lower(out, name);
     }
     out.push(')');
-}
-
-/// A multiply-rotate hasher for table names: they are short, come from the
-/// program rather than an attacker, and are hashed once per row, where
-/// SipHash's collision resistance costs more than the rest of the lookup.
-#[derive(Default)]
-pub(super) struct NameHasher(u64);
-
-impl Hasher for NameHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x517c_c1b7_2722_0a95;
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(K);
-        }
-        for &b in chunks.remainder() {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
-        }
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
 }

@@ -119,3 +119,80 @@ fn null_primary_ts() -> ValueError {
         reason: "the primary timestamp column cannot be NULL".to_owned(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sql::test_tables::{Log, Meter};
+    use crate::table::TdTable;
+
+    const MS: Precision = Precision::Millisecond;
+
+    #[test]
+    fn writes_comma_separated_literals() {
+        let mut out = String::new();
+        let mut sink = LiteralSink::columns(&mut out, Log::SCHEMA, MS);
+        sink.put(0, Value::Int(5));
+        sink.put(1, Value::Str("a'b"));
+        sink.finish(0, Log::SCHEMA).unwrap();
+        assert_eq!(out, r"5,'a\'b'");
+    }
+
+    #[test]
+    fn null_primary_timestamp_is_an_error() {
+        let mut out = String::new();
+        let mut sink = LiteralSink::columns(&mut out, Log::SCHEMA, MS);
+        sink.put(0, Value::Null);
+        sink.put(1, Value::Str("x"));
+        let err = sink.finish(3, Log::SCHEMA).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "row 3: field `ts` (column `ts` of `log`): the primary timestamp column cannot be NULL"
+        );
+        // A NULL first tag is fine.
+        let mut out = String::new();
+        let mut sink = LiteralSink::tags(&mut out, Meter::SCHEMA, MS);
+        sink.put(0, Value::Null);
+        sink.put(1, Value::Int(1));
+        sink.finish(0, Meter::SCHEMA).unwrap();
+        assert_eq!(out, "NULL,1");
+    }
+
+    #[test]
+    fn skipped_or_missing_values_are_errors_not_wrong_sql() {
+        let mut out = String::new();
+        let mut sink = LiteralSink::columns(&mut out, Log::SCHEMA, MS);
+        sink.put(1, Value::Str("x"));
+        let err = sink.finish(0, Log::SCHEMA).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "row 0: `Log` wrote columns #1 where #0 was due"
+        );
+
+        let mut out = String::new();
+        let mut sink = LiteralSink::tags(&mut out, Meter::SCHEMA, MS);
+        sink.put(0, Value::Str("x"));
+        let err = sink.finish(2, Meter::SCHEMA).unwrap_err();
+        assert_eq!(err.to_string(), "row 2: `Meter` wrote 1 of its 2 tags");
+
+        let mut out = String::new();
+        let mut sink = LiteralSink::columns(&mut out, Log::SCHEMA, MS);
+        sink.put(0, Value::Int(1));
+        sink.put(1, Value::Str("x"));
+        sink.put(2, Value::Str("one too many"));
+        assert!(sink.finish(0, Log::SCHEMA).is_err());
+    }
+
+    #[test]
+    fn the_first_bad_value_wins() {
+        let mut out = String::new();
+        let mut sink = LiteralSink::columns(&mut out, Log::SCHEMA, MS);
+        sink.put(0, Value::Str("not a timestamp"));
+        sink.put(1, Value::Int(1));
+        let err = sink.finish(0, Log::SCHEMA).unwrap_err();
+        assert!(
+            matches!(err, crate::Error::InvalidValue { column: "ts", .. }),
+            "{err}"
+        );
+    }
+}
