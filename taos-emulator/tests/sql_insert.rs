@@ -514,3 +514,56 @@ fn concurrent_connections_interleave_statements() {
         vec![vec!["400"]]
     );
 }
+
+#[test]
+fn insert_select_copies_and_converts() {
+    let (e, mut s) = meters();
+    exec(&e, &mut s, "INSERT INTO d1 USING meters TAGS ('bj', 1) VALUES (1700000000000, 1.5, 220, 0.1) (1700000001000, 2.5, 221, 0.2)");
+    exec(&e, &mut s, "CREATE DATABASE us PRECISION 'us'");
+    exec(
+        &e,
+        &mut s,
+        "CREATE TABLE us.copy (ts TIMESTAMP, v BIGINT, loc VARCHAR(2))",
+    );
+    assert_eq!(
+        exec(
+            &e,
+            &mut s,
+            "INSERT INTO us.copy SELECT ts, voltage, 'ab' FROM d1"
+        ),
+        2
+    );
+    let r = query(&e, &mut s, "SELECT * FROM us.copy");
+    assert_eq!(
+        r.text(),
+        vec![
+            vec!["1700000000000000", "220", "ab"],
+            vec!["1700000001000000", "221", "ab"]
+        ]
+    );
+    assert_eq!(
+        exec(
+            &e,
+            &mut s,
+            "INSERT INTO us.copy (ts, v) SELECT ts + 1d, voltage * 2 FROM d1 WHERE voltage > 220"
+        ),
+        1
+    );
+    assert_eq!(
+        query(&e, &mut s, "SELECT v FROM us.copy WHERE v > 400").col(0),
+        vec!["442"]
+    );
+    assert_eq!(
+        err(
+            &e,
+            &mut s,
+            "INSERT INTO us.copy SELECT ts, voltage, concat(location, 'xyz') FROM d1"
+        )
+        .code,
+        0x2653
+    );
+    assert_eq!(
+        err(&e, &mut s, "INSERT INTO us.copy SELECT ts, voltage FROM d1").code,
+        0x2640
+    );
+}

@@ -10,8 +10,8 @@ use super::error::*;
 use super::time;
 use super::value::Value;
 use crate::api::{Session, TdError};
-use crate::sql::ast::{InsertTarget, Literal, ValueExpr};
-use taos_query::common::Precision;
+use crate::sql::ast::{InsertTarget, Literal, Select, TableName, ValueExpr};
+use taos_query::common::{Precision, Ty};
 
 /// Rows bound for one table.
 struct Batch {
@@ -336,4 +336,73 @@ fn precision_slot(p: Precision) -> usize {
         Precision::Microsecond => 1,
         Precision::Nanosecond => 2,
     }
+}
+
+/// `INSERT INTO tb [(cols)] SELECT …`; returns the number of rows written.
+pub fn insert_select(
+    cat: &mut Catalog,
+    session: &Session,
+    table: &TableName,
+    columns: Option<&[String]>,
+    select: &Select,
+) -> Result<usize, TdError> {
+    let result = super::query::select_rows(cat, session, select)?;
+    let dbn = db_of(session, table)?;
+    let db = cat.dbs.get(&dbn).ok_or_else(db_not_exist)?;
+    let t = db.tables.get(&table.name).ok_or_else(table_not_exist)?;
+    let defs = db.columns_of(t);
+    let map = column_map(defs, columns, None)?;
+    if result.types.len() != map.len() {
+        return Err(TdError::new(0x2640, "Invalid columns number"));
+    }
+    let now = time::now(db.precision);
+    let (from, to) = (
+        time::per_second(result.precision) as i128,
+        time::per_second(db.precision) as i128,
+    );
+    let composite = defs.get(1).is_some_and(|c| c.primary_key);
+    let mut staged: Vec<(i64, Vec<Option<Value>>)> = Vec::with_capacity(result.rows.len());
+    for row in result.rows {
+        let mut cells = vec![None; defs.len() - 1];
+        let mut ts = None;
+        for (v, slot) in row.into_iter().zip(&map) {
+            let Some(i) = *slot else { continue };
+            let def = &defs[i];
+            // Text is length-checked rather than cut, as an INSERT would be.
+            let v = match (def.dt.ty, v) {
+                (Ty::VarChar | Ty::NChar, Value::Str(s)) => Value::Str(s),
+                (_, v) => super::query::cast_value(v, def.dt),
+            };
+            if i == 0 {
+                ts = v.as_i128().map(|t| (t * to / from) as i64);
+                continue;
+            }
+            let too_long = match (&v, def.dt.ty) {
+                (Value::Str(s), Ty::NChar) => s.chars().count() > def.dt.len as usize,
+                (Value::Str(s), _) => s.len() > def.dt.len as usize,
+                (Value::Bytes(b), _) => b.len() > def.dt.len as usize,
+                _ => false,
+            };
+            if too_long {
+                return Err(value_too_long(&def.name));
+            }
+            cells[i - 1] = Some(v);
+        }
+        let ts =
+            ts.ok_or_else(|| TdError::new(0x0216, "Primary timestamp column should not be null"))?;
+        if ts < now.saturating_sub(db.keep_units()) || ts > time::max_ts(db.precision) {
+            return Err(ts_out_of_range());
+        }
+        staged.push((ts, cells));
+    }
+    let n = staged.len();
+    let t = cat
+        .dbs
+        .get_mut(&dbn)
+        .and_then(|db| db.tables.get_mut(&table.name))
+        .ok_or_else(table_not_exist)?;
+    for (ts, mut cells) in staged {
+        t.data.upsert(ts, &mut cells, composite);
+    }
+    Ok(n)
 }

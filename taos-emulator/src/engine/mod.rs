@@ -60,6 +60,15 @@ impl Executor for Engine {
                 let cat = self.catalog.read();
                 query::select(&cat, session, s).map(Output::Rows)
             }
+            Statement::InsertSelect {
+                table,
+                columns,
+                select,
+            } => {
+                let mut cat = self.catalog.write();
+                insert::insert_select(&mut cat, session, table, columns.as_deref(), select)
+                    .map(Output::Affected)
+            }
             Statement::Delete { table, filter } => {
                 let mut cat = self.catalog.write();
                 query::delete(&mut cat, session, table, filter).map(Output::Affected)

@@ -446,6 +446,15 @@ pub enum Statement {
     Insert(Vec<InsertTarget>),
     /// SELECT.
     Select(Box<Select>),
+    /// `INSERT INTO tb [(cols)] SELECT …`.
+    InsertSelect {
+        /// Target table.
+        table: TableName,
+        /// Column list.
+        columns: Option<Vec<String>>,
+        /// The query.
+        select: Box<Select>,
+    },
     /// `DELETE FROM tb [WHERE …]`.
     Delete {
         /// The table (super, child or normal).

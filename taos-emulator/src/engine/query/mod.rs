@@ -9,6 +9,7 @@ mod plan;
 mod window;
 
 pub use compile::SERVER_VERSION;
+pub use eval::cast as cast_value;
 pub use like::Pattern;
 
 use super::block;
@@ -97,8 +98,26 @@ impl Virtual {
     }
 }
 
-/// Runs a SELECT.
+/// A materialised result before block encoding.
+pub struct Rows {
+    /// Column names.
+    pub names: Vec<String>,
+    /// Column types.
+    pub types: Vec<DataType>,
+    /// Row values.
+    pub rows: Vec<Vec<Value>>,
+    /// Precision of TIMESTAMP values.
+    pub precision: Precision,
+}
+
+/// Runs a SELECT into result blocks.
 pub fn select(cat: &Catalog, session: &Session, s: &Select) -> Result<QueryResult, TdError> {
+    let r = select_rows(cat, session, s)?;
+    Ok(block::build(r.names, r.types, &r.rows, r.precision))
+}
+
+/// Runs a SELECT into rows.
+pub fn select_rows(cat: &Catalog, session: &Session, s: &Select) -> Result<Rows, TdError> {
     let Some(from) = &s.from else {
         return run(None, s, session);
     };
@@ -353,7 +372,7 @@ struct Group {
     first: Option<RowRef>,
 }
 
-fn run(rel: Option<&Relation>, s: &Select, session: &Session) -> Result<QueryResult, TdError> {
+fn run(rel: Option<&Relation>, s: &Select, session: &Session) -> Result<Rows, TdError> {
     if s.window.is_some() {
         if !s.group_by.is_empty() {
             return Err(TdError::new(0x2600, "syntax error near \"group by\""));
@@ -617,7 +636,12 @@ fn run(rel: Option<&Relation>, s: &Select, session: &Session) -> Result<QueryRes
     for r in &mut rows {
         r.truncate(visible);
     }
-    Ok(block::build(names, types, &rows, precision))
+    Ok(Rows {
+        names,
+        types,
+        rows,
+        precision,
+    })
 }
 
 /// ORDER BY keys as (column index, desc, nulls first); unknown expressions

@@ -13,6 +13,9 @@ impl Parser<'_> {
     pub(super) fn insert(&mut self) -> Result<Statement, TdError> {
         self.expect_kw("insert")?;
         self.expect_kw("into")?;
+        if let Some(stmt) = self.insert_select()? {
+            return Ok(stmt);
+        }
         let mut targets = Vec::new();
         loop {
             targets.push(self.insert_target()?);
@@ -63,6 +66,27 @@ impl Parser<'_> {
             columns,
             rows,
         })
+    }
+
+    /// `tb [(cols)] SELECT …`, if that is what follows.
+    fn insert_select(&mut self) -> Result<Option<Statement>, TdError> {
+        let save = self.pos;
+        let table = self.table_name()?;
+        let columns = if self.peek().kind == Tok::LParen {
+            self.insert_columns()?
+        } else {
+            None
+        };
+        if !self.is_kw("select") {
+            self.pos = save;
+            return Ok(None);
+        }
+        let select = Box::new(self.select()?);
+        Ok(Some(Statement::InsertSelect {
+            table,
+            columns,
+            select,
+        }))
     }
 
     /// Column lists may name `tbname` (super-table form), a reserved word.
