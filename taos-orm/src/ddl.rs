@@ -41,26 +41,19 @@ pub(crate) fn resolve_database<'a>(
 /// [`Error::InvalidArgument`] naming the field.
 ///
 /// ```
-/// use taos_orm::{ddl, ColumnDef, SqlType, TableKind, TableSchema};
-/// # use taos_orm::{ReadFieldError, RowSource, TdTable, ValueSink};
-/// # struct Meter;
-/// # impl TdTable for Meter {
-/// #     const SCHEMA: &'static TableSchema = &SCHEMA;
-/// #     fn write_columns<S: ValueSink>(&self, _: &mut S) {}
-/// #     fn write_tags<S: ValueSink>(&self, _: &mut S) {}
-/// #     fn write_table_name(&self, _: &mut String) {}
-/// #     fn read_row<R: RowSource>(_: &R) -> Result<Self, ReadFieldError> { Ok(Meter) }
-/// # }
-/// static SCHEMA: TableSchema = TableSchema {
-///     struct_name: "Meter",
-///     name: "meters",
-///     database: None,
-///     comment: None,
-///     kind: TableKind::Super,
-///     columns: &[ColumnDef::new("ts", SqlType::Timestamp), ColumnDef::new("value", SqlType::Double)],
-///     tags: &[ColumnDef::new("group_id", SqlType::Int)],
-///     read_fields: &[],
-/// };
+/// use taos_orm::{ddl, TdTable};
+///
+/// #[derive(TdTable)]
+/// #[taos(stable = "meters")]
+/// struct Meter {
+///     #[taos(ts)]
+///     ts: i64,
+///     value: f64,
+///     #[taos(tag)]
+///     group_id: i32,
+///     #[taos(tbname)]
+///     device: String,
+/// }
 ///
 /// assert_eq!(
 ///     ddl::create_table::<Meter>(Some("power")).unwrap(),
@@ -135,17 +128,19 @@ fn write_string(sql: &mut String, s: &str) -> Result<()> {
 /// with it), `DROP TABLE IF EXISTS …` for a normal table.
 ///
 /// ```
-/// # use taos_orm::{ddl, ColumnDef, SqlType, TableKind, TableSchema};
-/// # use taos_orm::{ReadFieldError, RowSource, TdTable, ValueSink};
-/// # struct Meter;
-/// # impl TdTable for Meter {
-/// #     const SCHEMA: &'static TableSchema = &TableSchema { struct_name: "Meter", name: "meters",
-/// #         database: Some("power"), comment: None, kind: TableKind::Super, columns: &[], tags: &[], read_fields: &[] };
-/// #     fn write_columns<S: ValueSink>(&self, _: &mut S) {}
-/// #     fn write_tags<S: ValueSink>(&self, _: &mut S) {}
-/// #     fn write_table_name(&self, _: &mut String) {}
-/// #     fn read_row<R: RowSource>(_: &R) -> Result<Self, ReadFieldError> { Ok(Meter) }
-/// # }
+/// # use taos_orm::{ddl, TdTable};
+/// #[derive(TdTable)]
+/// #[taos(stable = "meters", database = "power")]
+/// struct Meter {
+///     #[taos(ts)]
+///     ts: i64,
+///     value: f64,
+///     #[taos(tag)]
+///     group_id: i32,
+///     #[taos(tbname)]
+///     device: String,
+/// }
+///
 /// assert_eq!(ddl::drop_table::<Meter>(None).unwrap(), "DROP STABLE IF EXISTS `power`.`meters`");
 /// ```
 pub fn drop_table<T: TdTable>(database: Option<&str>) -> Result<String> {

@@ -50,25 +50,22 @@ pub struct InsertBatch {
 /// Renders rows of `T` into batched multi-table `INSERT` statements.
 ///
 /// ```
-/// use taos_orm::{InsertSql, Precision};
-/// # use taos_orm::{ColumnDef, SqlType, TableKind, TableSchema, TdTable, TdType, ValueSink,
-/// #     ReadFieldError, ReadFieldErrorKind, RowSource, TimestampValue, Value};
-/// # struct Meter { ts: i64, current: f32, location: String, group_id: i32, table: String }
-/// # impl TdTable for Meter {
-/// #     const SCHEMA: &'static TableSchema = &TableSchema { struct_name: "Meter", name: "meters",
-/// #         database: None, comment: None, kind: TableKind::Super,
-/// #         columns: &[ColumnDef::new("ts", SqlType::Timestamp), ColumnDef::new("current", SqlType::Float)],
-/// #         tags: &[ColumnDef { length: Some(16), ..ColumnDef::new("location", SqlType::VarChar) },
-/// #                 ColumnDef::new("group_id", SqlType::Int)],
-/// #         read_fields: &[] };
-/// #     fn write_columns<S: ValueSink>(&self, s: &mut S) {
-/// #         s.put(0, Value::Timestamp(TimestampValue::Raw(self.ts))); s.put(1, self.current.to_value()); }
-/// #     fn write_tags<S: ValueSink>(&self, s: &mut S) {
-/// #         s.put(0, self.location.to_value()); s.put(1, self.group_id.to_value()); }
-/// #     fn write_table_name(&self, out: &mut String) { out.push_str(&self.table) }
-/// #     fn read_row<R: RowSource>(_: &R) -> Result<Self, ReadFieldError> {
-/// #         Err(ReadFieldError { index: 0, kind: ReadFieldErrorKind::MissingColumn }) }
-/// # }
+/// use taos_orm::{InsertSql, Precision, TdTable};
+///
+/// #[derive(TdTable)]
+/// #[taos(stable = "meters")]
+/// struct Meter {
+///     #[taos(ts)]
+///     ts: i64,
+///     current: f32,
+///     #[taos(tag, varchar(16))]
+///     location: String,
+///     #[taos(tag)]
+///     group_id: i32,
+///     #[taos(tbname)]
+///     table: String,
+/// }
+///
 /// let rows = vec![
 ///     Meter { ts: 1_000, current: 10.5, location: "SF".into(), group_id: 2, table: "d1".into() },
 ///     Meter { ts: 1_000, current: 9.75, location: "LA".into(), group_id: 3, table: "d2".into() },

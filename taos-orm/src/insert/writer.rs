@@ -38,26 +38,20 @@ struct Table {
 /// so they match the caller's own numbering of the rows it pushed.
 ///
 /// ```
-/// # use taos_orm::{ColumnDef, SqlType, TableKind, TableSchema, TdTable, ValueSink,
-/// #     ReadFieldError, ReadFieldErrorKind, RowSource, Value};
-/// # struct Log { ts: i64 }
-/// # impl TdTable for Log {
-/// #     const SCHEMA: &'static TableSchema = &TableSchema { struct_name: "Log", name: "log",
-/// #         database: None, comment: None, kind: TableKind::Normal,
-/// #         columns: &[ColumnDef::new("ts", SqlType::Timestamp), ColumnDef::new("n", SqlType::Int)],
-/// #         tags: &[], read_fields: &[] };
-/// #     fn write_columns<S: ValueSink>(&self, s: &mut S) { s.put(0, Value::Int(self.ts)); s.put(1, Value::Int(1)); }
-/// #     fn write_tags<S: ValueSink>(&self, _: &mut S) {}
-/// #     fn write_table_name(&self, out: &mut String) { out.push_str("log") }
-/// #     fn read_row<R: RowSource>(_: &R) -> Result<Self, ReadFieldError> {
-/// #         Err(ReadFieldError { index: 0, kind: ReadFieldErrorKind::MissingColumn }) }
-/// # }
-/// use taos_orm::{InsertSql, Precision};
+/// use taos_orm::{InsertSql, Precision, TdTable};
+///
+/// #[derive(TdTable)]
+/// #[taos(table = "log")]
+/// struct Log {
+///     #[taos(ts)]
+///     ts: i64,
+///     n: i32,
+/// }
 ///
 /// let mut writer = InsertSql::<Log>::new(Precision::Millisecond).max_sql_len(51).writer()?;
 /// let mut sent = Vec::new();
 /// for ts in 0..5 {
-///     if let Some(batch) = writer.push(&Log { ts })? {
+///     if let Some(batch) = writer.push(&Log { ts, n: 1 })? {
 ///         sent.push(batch); // execute batch.sql here
 ///     }
 /// }
