@@ -285,3 +285,27 @@ fn plain_partition_by_limits_each_partition() {
     );
     assert_eq!(r.text(), vec![vec!["d3", "1700000004000"]]);
 }
+
+#[test]
+fn select_tags_lists_children() {
+    let (e, mut s) = data();
+    exec(&e, &mut s, "CREATE TABLE d4 USING meters TAGS ('empty', 4)");
+    let r = query(
+        &e,
+        &mut s,
+        "SELECT TAGS tbname, location FROM meters WHERE groupid > 1 ORDER BY tbname",
+    );
+    assert_eq!(r.names, vec!["tbname", "location"]);
+    assert_eq!(
+        r.text(),
+        vec![
+            vec!["d2", "shanghai"],
+            vec!["d3", "b_x%"],
+            vec!["d4", "empty"]
+        ]
+    );
+    assert_eq!(
+        err(&e, &mut s, "SELECT TAGS current FROM meters").code,
+        0x2602
+    );
+}

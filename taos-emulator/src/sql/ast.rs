@@ -323,6 +323,8 @@ pub enum Window {
 pub struct Select {
     /// `DISTINCT`.
     pub distinct: bool,
+    /// `SELECT TAGS`: one row per child table, tags and tbname only.
+    pub tags: bool,
     /// The select list.
     pub items: Vec<SelectItem>,
     /// `FROM` table, none for constant selects.

@@ -488,6 +488,27 @@ fn run(rel: Option<&Relation>, s: &Select, session: &Session) -> Result<Rows, Td
                 rows.push(exprs.iter().map(|e| eval(e, &rc)).collect());
             }
         }
+        Some(rel) if s.tags => {
+            if agg_mode || exprs.iter().any(CExpr::reads_row) {
+                return Err(TdError::new(
+                    0x2602,
+                    "Invalid column name: SELECT TAGS reads tags and tbname only",
+                ));
+            }
+            for seg in &rel.segments {
+                // No data row is read: one row per child table.
+                let rc = RowCtx {
+                    seg: Some(seg),
+                    row: usize::MAX,
+                    aggs: &[],
+                    keys: &[],
+                    win: [0; 3],
+                };
+                if pass(&filter, &rc) {
+                    rows.push(exprs.iter().map(|e| eval(e, &rc)).collect());
+                }
+            }
+        }
         Some(rel) if !agg_mode => {
             'scan: for seg in &rel.segments {
                 let range = if rel.has_ts {

@@ -54,6 +54,28 @@ pub enum CExpr {
 }
 
 impl CExpr {
+    /// Whether the value reads a data column of the row.
+    pub fn reads_row(&self) -> bool {
+        match self {
+            CExpr::Ts | CExpr::Col(_) => true,
+            CExpr::Neg(x)
+            | CExpr::Not(x)
+            | CExpr::IsNull(x, _)
+            | CExpr::Cast(x, _)
+            | CExpr::JsonScalar(x)
+            | CExpr::JsonGet(x, _)
+            | CExpr::Contains(x, _)
+            | CExpr::In(x, _, _)
+            | CExpr::Like(x, _, _) => x.reads_row(),
+            CExpr::Arith(_, a, b, _) | CExpr::Cmp(_, a, b) | CExpr::Logic(_, a, b) => {
+                a.reads_row() || b.reads_row()
+            }
+            CExpr::Between(a, b, c, _) => a.reads_row() || b.reads_row() || c.reads_row(),
+            CExpr::Func(_, args) => args.iter().any(CExpr::reads_row),
+            _ => false,
+        }
+    }
+
     /// Whether the value comes from an aggregate (what FILL replaces).
     pub fn uses_agg(&self) -> bool {
         match self {

@@ -12,12 +12,14 @@ impl Parser<'_> {
         if !distinct {
             self.eat_kw("all");
         }
+        let tags = !distinct && self.eat_kw("tags");
         let mut items = vec![self.select_item()?];
         while self.eat(Tok::Comma) {
             items.push(self.select_item()?);
         }
         let mut s = Select {
             distinct,
+            tags,
             items,
             from: None,
             from_alias: None,
