@@ -20,6 +20,8 @@
 //!
 //! Rows of one table keep their input order inside a statement and across
 //! statements (the server merges same-timestamp rows in order, last wins).
+//! A table's tags are rendered once, from its first row: `USING … TAGS` only
+//! matters when the child is created, the server keeps an existing child's tags.
 
 mod writer;
 
@@ -41,9 +43,10 @@ pub const MAX_SQL_LEN: usize = 1_048_576;
 pub struct InsertBatch {
     /// The statement text, at most the configured maximum length.
     pub sql: String,
-    /// Indices of the input rows in this statement (grouped by table, in
-    /// statement order): after a failed statement these are exactly the rows
-    /// that were not written, in an all-or-nothing view of the statement.
+    /// Indices of the input rows in this statement, grouped by table in
+    /// statement order. When the statement fails these are the rows whose
+    /// fate is unknown: a parse error writes none of them, but a statement
+    /// spanning several vgroups can be written in part.
     pub rows: Vec<usize>,
 }
 
