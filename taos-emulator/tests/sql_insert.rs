@@ -567,3 +567,24 @@ fn insert_select_copies_and_converts() {
         0x2640
     );
 }
+
+#[test]
+fn one_statement_creating_many_tables() {
+    let (e, mut s) = meters();
+    let mut sql = String::from("INSERT INTO ");
+    for t in 0..5_000 {
+        sql.push_str(&format!(
+            "t{t} USING meters TAGS ('l{t}', {t}) VALUES (1700000000000, 1, 1, 1) (1700000001000, 2, 2, 2) "
+        ));
+    }
+    let start = std::time::Instant::now();
+    assert_eq!(exec(&e, &mut s, &sql), 10_000);
+    assert!(
+        start.elapsed().as_secs_f64() < 5.0,
+        "took {:?}",
+        start.elapsed()
+    );
+    let r = query(&e, &mut s, "SELECT count(*) FROM meters");
+    assert_eq!(cell(&r.rows[0][0]), "10000");
+    assert_eq!(query(&e, &mut s, "SHOW TABLES").rows.len(), 5_000);
+}

@@ -11,6 +11,7 @@ use super::time;
 use super::value::Value;
 use crate::api::{Session, TdError};
 use crate::sql::ast::{InsertTarget, Literal, Select, TableName, ValueExpr};
+use std::collections::HashMap;
 use taos_query::common::{Precision, Ty};
 
 /// Rows bound for one table.
@@ -22,6 +23,52 @@ struct Batch {
     ts: Vec<i64>,
     /// `ncols - 1` cells per row (columns 1..), `None` = not named.
     cells: Vec<Option<Value>>,
+}
+
+/// What the statement will write, indexed by (db, table) so statements
+/// touching thousands of tables stay linear.
+#[derive(Default)]
+struct Pending {
+    batches: Vec<Batch>,
+    batch_index: HashMap<String, HashMap<String, usize>>,
+    created: Vec<NewChild>,
+    created_index: HashMap<String, HashMap<String, usize>>,
+}
+
+impl Pending {
+    fn created(&self, db: &str, name: &str) -> Option<&NewChild> {
+        let i = *self.created_index.get(db)?.get(name)?;
+        self.created.get(i)
+    }
+
+    fn create(&mut self, c: NewChild) {
+        if self.created(&c.db, &c.name).is_none() {
+            self.created_index
+                .entry(c.db.clone())
+                .or_default()
+                .insert(c.name.clone(), self.created.len());
+            self.created.push(c);
+        }
+    }
+
+    fn batch(&mut self, db: &str, table: &str, columns: &[ColumnDef]) -> &mut Batch {
+        if let Some(&i) = self.batch_index.get(db).and_then(|m| m.get(table)) {
+            return &mut self.batches[i];
+        }
+        self.batch_index
+            .entry(db.to_string())
+            .or_default()
+            .insert(table.to_string(), self.batches.len());
+        self.batches.push(Batch {
+            db: db.to_string(),
+            table: table.to_string(),
+            ncols: columns.len(),
+            composite: columns.get(1).is_some_and(|c| c.primary_key),
+            ts: Vec::new(),
+            cells: Vec::new(),
+        });
+        self.batches.last_mut().expect("just pushed")
+    }
 }
 
 /// A child table the statement creates.
@@ -39,8 +86,7 @@ pub fn insert(
     src: &str,
     targets: &[InsertTarget],
 ) -> Result<usize, TdError> {
-    let mut batches: Vec<Batch> = Vec::with_capacity(targets.len());
-    let mut created: Vec<NewChild> = Vec::new();
+    let mut pending = Pending::default();
     let mut nows: [Option<i64>; 3] = [None; 3];
     for t in targets {
         let dbn = db_of(session, &t.table)?;
@@ -54,7 +100,7 @@ pub fn insert(
         };
         if t.using.is_none() {
             if let Some(stable) = db.stables.get(&t.table.name) {
-                supertable_insert(db, &dbn, stable, t, &cx, &mut batches, &mut created)?;
+                supertable_insert(db, &dbn, stable, t, &cx, &mut pending)?;
                 continue;
             }
         }
@@ -79,38 +125,30 @@ pub fn insert(
                 }
                 let stable = db.stables.get(&u.stable.name).ok_or_else(table_not_exist)?;
                 let tags = tag_values(stable, &u.tag_names, &u.tags, &cx)?;
-                if !created
-                    .iter()
-                    .any(|c| c.db == dbn && c.name == t.table.name)
-                {
-                    if t.table.name.is_empty() || t.table.name.len() > 192 {
-                        return Err(invalid_identifier(&t.table.name));
-                    }
-                    created.push(NewChild {
-                        db: dbn.clone(),
-                        name: t.table.name.clone(),
-                        stable: stable.name.clone(),
-                        tags,
-                    });
+                if t.table.name.is_empty() || t.table.name.len() > 192 {
+                    return Err(invalid_identifier(&t.table.name));
                 }
+                pending.create(NewChild {
+                    db: dbn.clone(),
+                    name: t.table.name.clone(),
+                    stable: stable.name.clone(),
+                    tags,
+                });
                 &stable.columns
             }
-            (None, None) => match created
-                .iter()
-                .find(|c| c.db == dbn && c.name == t.table.name)
-            {
+            (None, None) => match pending.created(&dbn, &t.table.name) {
                 Some(c) => &db.stables[&c.stable].columns,
                 None => return Err(table_not_exist()),
             },
         };
         let map = column_map(columns, t.columns.as_deref(), None)?;
-        let batch = batch_for(&mut batches, &dbn, &t.table.name, columns);
+        let batch = pending.batch(&dbn, &t.table.name, columns);
         for row in &t.rows {
             write_row(batch, columns, &map, row, &cx, db)?;
         }
     }
-    let rows = batches.iter().map(|b| b.ts.len()).sum();
-    for c in created {
+    let rows = pending.batches.iter().map(|b| b.ts.len()).sum();
+    for c in pending.created {
         let uid = cat.uid();
         if let Some(db) = cat.dbs.get_mut(&c.db) {
             if !db.tables.contains_key(&c.name) {
@@ -118,7 +156,7 @@ pub fn insert(
             }
         }
     }
-    for b in batches {
+    for b in pending.batches {
         let Some(table) = cat
             .dbs
             .get_mut(&b.db)
@@ -166,30 +204,6 @@ fn column_map(
         ));
     }
     Ok(map)
-}
-
-fn batch_for<'b>(
-    batches: &'b mut Vec<Batch>,
-    db: &str,
-    table: &str,
-    columns: &[ColumnDef],
-) -> &'b mut Batch {
-    // Consecutive targets usually differ, so only the latest batch is reused.
-    let reuse = batches.iter().rposition(|b| b.table == table && b.db == db);
-    match reuse {
-        Some(i) => &mut batches[i],
-        None => {
-            batches.push(Batch {
-                db: db.to_string(),
-                table: table.to_string(),
-                ncols: columns.len(),
-                composite: columns.get(1).is_some_and(|c| c.primary_key),
-                ts: Vec::new(),
-                cells: Vec::new(),
-            });
-            batches.last_mut().expect("just pushed")
-        }
-    }
 }
 
 fn write_row(
@@ -263,8 +277,7 @@ fn supertable_insert(
     stable: &STable,
     t: &InsertTarget,
     cx: &Ctx,
-    batches: &mut Vec<Batch>,
-    created: &mut Vec<NewChild>,
+    pending: &mut Pending,
 ) -> Result<(), TdError> {
     let names = t.columns.as_deref().unwrap_or_default();
     let Some(tbname_at) = names.iter().position(|n| n == "tbname") else {
@@ -310,12 +323,12 @@ fn supertable_insert(
                 }
             },
             None => {
-                if !created.iter().any(|c| c.db == dbn && c.name == child) {
+                if pending.created(dbn, &child).is_none() {
                     let mut tags = vec![Value::Null; stable.tags.len()];
                     for &(k, i) in &tag_slots {
                         tags[i] = convert(&row[k], &stable.tags[i], cx)?;
                     }
-                    created.push(NewChild {
+                    pending.create(NewChild {
                         db: dbn.to_string(),
                         name: child.clone(),
                         stable: stable.name.clone(),
@@ -324,7 +337,7 @@ fn supertable_insert(
                 }
             }
         }
-        let batch = batch_for(batches, dbn, &child, &stable.columns);
+        let batch = pending.batch(dbn, &child, &stable.columns);
         write_row(batch, &stable.columns, &map, row, cx, db)?;
     }
     Ok(())
