@@ -30,7 +30,7 @@ use std::marker::PhantomData;
 
 use taos::taos_query::common::Precision;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::table::TdTable;
 
 pub use writer::InsertWriter;
@@ -157,9 +157,13 @@ impl<T: TdTable> InsertSql<T> {
     {
         let rows: Vec<I::Item> = rows.into_iter().collect();
         let mut writer = self.writer()?;
+        // u32 halves these per-row arrays; four billion rows would not fit
+        // in memory as SQL anyway.
+        let too_many = || Error::InvalidArgument(format!("{} rows in one build", rows.len()));
+        u32::try_from(rows.len()).map_err(|_| too_many())?;
         let mut table_of = Vec::with_capacity(rows.len());
         for (index, row) in rows.iter().enumerate() {
-            table_of.push(writer.table_for(row.borrow(), index)?);
+            table_of.push(writer.table_for(row.borrow(), index)? as u32);
         }
         // Rows are rendered straight into the statement text, each byte
         // written once; only a row crossing a statement boundary is moved.
@@ -170,7 +174,8 @@ impl<T: TdTable> InsertSql<T> {
         let mut open_table = usize::MAX;
         let mut spill = String::new();
         for (done, &index) in order.iter().enumerate() {
-            let table = table_of[index];
+            let index = index as usize;
+            let table = table_of[index] as usize;
             let header = writer.header(table);
             let mark = batch.sql.len();
             let opens = open_table != table;
@@ -220,19 +225,21 @@ fn new_batch(max: usize, rows_left: usize, row_len: usize) -> InsertBatch {
 
 /// Row indices ordered by table (tables in first-seen order, which is their
 /// id order), input order kept within a table: a stable counting sort.
-fn group_by_table(table_of: &[usize]) -> Vec<usize> {
-    let tables = table_of.iter().max().map_or(0, |&m| m + 1);
-    let mut start = vec![0usize; tables + 1];
+fn group_by_table(table_of: &[u32]) -> Vec<u32> {
+    let tables = table_of.iter().max().map_or(0, |&m| m as usize + 1);
+    let mut start = vec![0u32; tables + 1];
     for &t in table_of {
-        start[t + 1] += 1;
+        start[t as usize + 1] += 1;
     }
     for t in 0..tables {
         start[t + 1] += start[t];
     }
-    let mut order = vec![0usize; table_of.len()];
+    let mut order = vec![0u32; table_of.len()];
     for (index, &t) in table_of.iter().enumerate() {
-        order[start[t]] = index;
-        start[t] += 1;
+        let slot = &mut start[t as usize];
+        // Fits: the caller checked the row count against u32.
+        order[*slot as usize] = index as u32;
+        *slot += 1;
     }
     order
 }
