@@ -198,3 +198,49 @@ fn aggregate_over_a_million_rows_is_fast() {
     // Generous bound: debug builds are ~10x slower than release.
     assert!(took.as_secs_f64() < 5.0, "full scan took {took:?}");
 }
+
+#[test]
+fn statistical_aggregates() {
+    let (e, mut s) = engine(&[
+        "CREATE DATABASE d",
+        "USE d",
+        "CREATE TABLE t (ts TIMESTAMP, v INT, k VARCHAR(4))",
+    ]);
+    exec(&e, &mut s, "INSERT INTO t VALUES (1700000000000, 1, 'a') (1700000001000, 2, 'b') (1700000002000, 3, 'b') (1700000003000, 4, NULL) (1700000004000, 5, 'a') (1700000005000, NULL, 'b')");
+    let r = query(&e, &mut s, "SELECT percentile(v, 50), apercentile(v, 25), hyperloglog(k), mode(k), elapsed(ts), elapsed(ts, 1s), twa(v), var_pop(v) FROM t");
+    assert_eq!(
+        r.names,
+        vec![
+            "percentile(v, 50)",
+            "apercentile(v, 25)",
+            "hyperloglog(k)",
+            "mode(k)",
+            "elapsed(ts)",
+            "elapsed(ts, 1s)",
+            "twa(v)",
+            "var_pop(v)"
+        ]
+    );
+    assert_eq!(
+        r.types,
+        vec![
+            Ty::Double,
+            Ty::Double,
+            Ty::BigInt,
+            Ty::VarChar,
+            Ty::Double,
+            Ty::Double,
+            Ty::Double,
+            Ty::Double
+        ]
+    );
+    assert_eq!(
+        r.text(),
+        vec![vec!["3", "2", "2", "b", "5000", "5", "3", "2"]]
+    );
+    assert_eq!(
+        err(&e, &mut s, "SELECT percentile(v, 101) FROM t").code,
+        0x2802
+    );
+    assert_eq!(err(&e, &mut s, "SELECT elapsed(v) FROM t").code, 0x2802);
+}

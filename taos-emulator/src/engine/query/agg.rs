@@ -1,7 +1,8 @@
 //! Aggregate accumulators.
 
 use super::plan::{AggFn, AggSpec};
-use crate::engine::value::Value;
+use crate::engine::value::{Key, Value};
+use std::collections::HashMap;
 use taos_query::common::Ty;
 
 /// Where a row lives: (segment, row).
@@ -26,6 +27,14 @@ pub enum Acc {
     Var(i64, f64, f64),
     /// FIRST / LAST / LAST_ROW: (ts, value, row).
     Timed(Option<(i64, Value, RowRef)>),
+    /// PERCENTILE / APERCENTILE: every value.
+    Values(Vec<f64>),
+    /// TWA: (ts, value) points.
+    Points(Vec<(i64, f64)>),
+    /// HYPERLOGLOG / MODE: counts per distinct value, in first-seen order.
+    Counts(HashMap<Key, usize>, Vec<Value>),
+    /// ELAPSED: (first, last) timestamp.
+    Span(Option<(i64, i64)>),
 }
 
 impl Acc {
@@ -40,6 +49,10 @@ impl Acc {
             AggFn::Spread => Acc::Spread(None),
             AggFn::Stddev | AggFn::VarPop => Acc::Var(0, 0.0, 0.0),
             AggFn::First | AggFn::Last | AggFn::LastRow => Acc::Timed(None),
+            AggFn::Percentile | AggFn::Apercentile => Acc::Values(Vec::new()),
+            AggFn::Twa => Acc::Points(Vec::new()),
+            AggFn::HyperLogLog | AggFn::Mode => Acc::Counts(HashMap::new(), Vec::new()),
+            AggFn::Elapsed => Acc::Span(None),
         }
     }
 
@@ -98,6 +111,21 @@ impl Acc {
                     *m2 += d * (x - *mean);
                 }
             }
+            Acc::Values(vals) => vals.extend(v.as_f64()),
+            Acc::Points(pts) => pts.extend(v.as_f64().map(|x| (ts, x))),
+            Acc::Counts(counts, order) => {
+                let n = counts.entry(Key(vec![v.clone()])).or_insert(0);
+                if *n == 0 {
+                    order.push(v);
+                }
+                *n += 1;
+            }
+            Acc::Span(span) => {
+                *span = Some(match span {
+                    None => (ts, ts),
+                    Some((a, b)) => ((*a).min(ts), (*b).max(ts)),
+                })
+            }
             Acc::Timed(cur) => {
                 let take = match cur {
                     None => true,
@@ -149,6 +177,55 @@ impl Acc {
             }
             Acc::Timed(None) => Value::Null,
             Acc::Timed(Some((_, v, _))) => v.clone(),
+            Acc::Values(vals) => percentile(vals, spec.params.first().and_then(Value::as_f64)),
+            Acc::Points(pts) => twa(pts),
+            Acc::Counts(counts, _) if spec.func == AggFn::HyperLogLog => {
+                Value::Int(counts.len() as i64)
+            }
+            Acc::Counts(counts, order) => order
+                .iter()
+                .max_by_key(|v| {
+                    // Ties go to the value seen first.
+                    let n = counts.get(&Key(vec![(*v).clone()])).copied().unwrap_or(0);
+                    (n, std::cmp::Reverse(order.iter().position(|o| o == *v)))
+                })
+                .cloned()
+                .unwrap_or_default(),
+            Acc::Span(None) => Value::Null,
+            Acc::Span(Some((a, b))) => {
+                let unit = spec.params.first().and_then(Value::as_f64).unwrap_or(1.0);
+                Value::Float((b - a) as f64 / unit)
+            }
+        }
+    }
+}
+
+/// Percentile by linear interpolation between the closest ranks.
+fn percentile(vals: &[f64], p: Option<f64>) -> Value {
+    let (Some(p), false) = (p, vals.is_empty()) else {
+        return Value::Null;
+    };
+    let mut v = vals.to_vec();
+    v.sort_by(f64::total_cmp);
+    let pos = (v.len() - 1) as f64 * p / 100.0;
+    let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
+    Value::Float(v[lo] + (v[hi] - v[lo]) * (pos - lo as f64))
+}
+
+/// Time-weighted average: trapezoids between consecutive points over the span.
+fn twa(pts: &[(i64, f64)]) -> Value {
+    let mut p = pts.to_vec();
+    p.sort_by_key(|(t, _)| *t);
+    match p.as_slice() {
+        [] => Value::Null,
+        [(_, v)] => Value::Float(*v),
+        [first, .., last] if last.0 == first.0 => Value::Float(first.1),
+        [first, .., last] => {
+            let area: f64 = p
+                .windows(2)
+                .map(|w| (w[1].0 - w[0].0) as f64 * (w[0].1 + w[1].1) / 2.0)
+                .sum();
+            Value::Float(area / (last.0 - first.0) as f64)
         }
     }
 }

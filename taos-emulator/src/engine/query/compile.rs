@@ -411,11 +411,32 @@ impl Compiler<'_, '_> {
                 func: f,
                 arg: None,
                 arg_dt: dt(Ty::BigInt),
+                params: vec![],
             });
             return Ok((CExpr::Agg(self.aggs.len() - 1), dt(Ty::BigInt)));
         }
-        if args.len() != 1 {
+        let arity = match f {
+            AggFn::Elapsed => 1..=2,
+            AggFn::Percentile => 2..=2,
+            AggFn::Apercentile => 2..=3,
+            _ => 1..=1,
+        };
+        if !arity.contains(&args.len()) {
             return Err(para_num(name));
+        }
+        let mut params = Vec::new();
+        for a in &args[1..] {
+            match self.compile(a)?.0 {
+                CExpr::Const(v) => params.push(v),
+                _ => return Err(para_type(name)),
+            }
+        }
+        if matches!(f, AggFn::Percentile | AggFn::Apercentile)
+            && !params[0]
+                .as_f64()
+                .is_some_and(|p| (0.0..=100.0).contains(&p))
+        {
+            return Err(para_type(name));
         }
         // The argument is row-level: plain columns are fine inside it.
         let saved = (self.agg_mode, self.has_selection);
@@ -450,12 +471,26 @@ impl Compiler<'_, '_> {
                 }
                 t
             }
-            AggFn::First | AggFn::Last | AggFn::LastRow => t,
+            AggFn::First | AggFn::Last | AggFn::LastRow | AggFn::Mode => t,
+            AggFn::HyperLogLog => dt(Ty::BigInt),
+            AggFn::Elapsed => {
+                if t.ty != Ty::Timestamp {
+                    return Err(para_type(name));
+                }
+                dt(Ty::Double)
+            }
+            AggFn::Twa | AggFn::Percentile | AggFn::Apercentile => {
+                if !numeric {
+                    return Err(para_type(name));
+                }
+                dt(Ty::Double)
+            }
         };
         self.aggs.push(AggSpec {
             func: f,
             arg: Some(arg),
             arg_dt: t,
+            params,
         });
         Ok((CExpr::Agg(self.aggs.len() - 1), out))
     }

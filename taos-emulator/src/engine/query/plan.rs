@@ -154,6 +154,18 @@ pub enum AggFn {
     Last,
     /// LAST_ROW.
     LastRow,
+    /// ELAPSED(ts[, unit]).
+    Elapsed,
+    /// TWA: time-weighted average.
+    Twa,
+    /// HYPERLOGLOG (computed exactly).
+    HyperLogLog,
+    /// MODE.
+    Mode,
+    /// PERCENTILE(x, p).
+    Percentile,
+    /// APERCENTILE(x, p[, algo]) (computed exactly).
+    Apercentile,
 }
 
 impl AggFn {
@@ -171,6 +183,12 @@ impl AggFn {
             "first" => AggFn::First,
             "last" => AggFn::Last,
             "last_row" => AggFn::LastRow,
+            "elapsed" => AggFn::Elapsed,
+            "twa" => AggFn::Twa,
+            "hyperloglog" => AggFn::HyperLogLog,
+            "mode" => AggFn::Mode,
+            "percentile" => AggFn::Percentile,
+            "apercentile" => AggFn::Apercentile,
             _ => return None,
         })
     }
@@ -193,4 +211,6 @@ pub struct AggSpec {
     pub arg: Option<CExpr>,
     /// Argument type.
     pub arg_dt: DataType,
+    /// Constant extra arguments (percentile, elapsed unit).
+    pub params: Vec<Value>,
 }
