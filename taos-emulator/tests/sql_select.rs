@@ -309,3 +309,27 @@ fn select_tags_lists_children() {
         0x2602
     );
 }
+
+#[test]
+fn time_and_math_functions() {
+    let (e, mut s) = data();
+    let r = query(
+        &e,
+        &mut s,
+        "SELECT to_iso8601(ts), to_iso8601(ts, '+08:00'), timetruncate(ts, 1h), timediff(ts, '2023-11-14 22:00:00', 1m), to_unixtimestamp('2024-01-01T00:00:00Z'), substr(location, 2, 3), log(100, 10), cos(0) FROM d1 LIMIT 1",
+    );
+    assert_eq!(r.types[2], Ty::Timestamp);
+    assert_eq!(
+        r.text(),
+        vec![vec![
+            "2023-11-14T22:13:20.000+00:00",
+            "2023-11-15T06:13:20.000+08:00",
+            "1699999200000",
+            "13",
+            "1704067200000",
+            "eij",
+            "2",
+            "1"
+        ]]
+    );
+}

@@ -1,7 +1,7 @@
 //! Name resolution and typing: [`Expr`] → [`CExpr`].
 
 use super::like::Pattern;
-use super::plan::{AggFn, AggSpec, CExpr, Scalar};
+use super::plan::{AggFn, AggSpec, CExpr, MathFn, Scalar};
 use super::Relation;
 use crate::api::TdError;
 use crate::engine::error::{invalid_column, wrong_value_type};
@@ -337,6 +337,20 @@ impl Compiler<'_, '_> {
             "ltrim" => (Scalar::Ltrim, 1..=1),
             "rtrim" => (Scalar::Rtrim, 1..=1),
             "concat" => (Scalar::Concat, 1..=8),
+            "acos" => (Scalar::Math(MathFn::Acos), 1..=1),
+            "asin" => (Scalar::Math(MathFn::Asin), 1..=1),
+            "atan" => (Scalar::Math(MathFn::Atan), 1..=1),
+            "cos" => (Scalar::Math(MathFn::Cos), 1..=1),
+            "sin" => (Scalar::Math(MathFn::Sin), 1..=1),
+            "tan" => (Scalar::Math(MathFn::Tan), 1..=1),
+            "exp" => (Scalar::Math(MathFn::Exp), 1..=1),
+            "ln" => (Scalar::Math(MathFn::Ln), 1..=1),
+            "log" => (Scalar::Log, 1..=2),
+            "to_iso8601" => (Scalar::ToIso8601, 1..=2),
+            "to_unixtimestamp" => (Scalar::ToUnixTimestamp, 1..=2),
+            "timetruncate" => (Scalar::TimeTruncate, 2..=3),
+            "timediff" => (Scalar::TimeDiff, 2..=3),
+            "substr" | "substring" => (Scalar::Substr, 2..=3),
             _ => {
                 return Err(TdError::new(
                     0x2806,
@@ -362,7 +376,43 @@ impl Compiler<'_, '_> {
                 }
                 t0
             }
-            Scalar::Sqrt | Scalar::Pow => dt(Ty::Double),
+            Scalar::Sqrt | Scalar::Pow | Scalar::Math(_) | Scalar::Log => dt(Ty::Double),
+            Scalar::ToIso8601 => {
+                if !matches!(t0.ty, Ty::Timestamp | Ty::BigInt | Ty::Null) {
+                    return Err(para_type(name));
+                }
+                cargs.truncate(2);
+                while cargs.len() < 2 {
+                    cargs.push(CExpr::Const(Value::Str("+00:00".into())));
+                }
+                cargs.push(CExpr::Const(Value::Int(time::per_second(self.precision))));
+                varchar(64)
+            }
+            Scalar::ToUnixTimestamp => {
+                let as_ts = matches!(cargs.get(1), Some(CExpr::Const(Value::Int(1))));
+                cargs.truncate(1);
+                cargs.push(CExpr::Const(Value::Int(time::per_second(self.precision))));
+                dt(if as_ts { Ty::Timestamp } else { Ty::BigInt })
+            }
+            Scalar::TimeTruncate => {
+                cargs.truncate(2);
+                let c = std::mem::replace(&mut cargs[0], CExpr::Const(Value::Null));
+                cargs[0] = self.coerce_ts(dt(Ty::Timestamp), c)?;
+                dt(Ty::Timestamp)
+            }
+            Scalar::TimeDiff => {
+                for c in cargs.iter_mut().take(2) {
+                    let v = std::mem::replace(c, CExpr::Const(Value::Null));
+                    *c = self.coerce_ts(dt(Ty::Timestamp), v)?;
+                }
+                dt(Ty::BigInt)
+            }
+            Scalar::Substr => {
+                if !is_text(t0.ty) && t0.ty != Ty::Null {
+                    return Err(para_type(name));
+                }
+                t0
+            }
             Scalar::Length | Scalar::CharLength => {
                 if !is_text(t0.ty) && t0.ty != Ty::VarBinary && t0.ty != Ty::Null {
                     return Err(para_type(name));

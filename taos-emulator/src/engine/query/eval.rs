@@ -221,6 +221,56 @@ fn scalar(f: Scalar, args: Vec<Value>) -> Value {
         Scalar::Upper => text_map(a, |s| s.to_uppercase()),
         Scalar::Ltrim => text_map(a, |s| s.trim_start().to_string()),
         Scalar::Rtrim => text_map(a, |s| s.trim_end().to_string()),
+        Scalar::Math(g) => a.as_f64().map_or(Value::Null, |x| Value::Float(g.apply(x))),
+        Scalar::Log => match (a.as_f64(), args.get(1).and_then(Value::as_f64)) {
+            (Some(x), Some(b)) => Value::Float(x.ln() / b.ln()),
+            (Some(x), None) => Value::Float(x.ln()),
+            _ => Value::Null,
+        },
+        Scalar::ToIso8601 => {
+            let (Some(t), Value::Str(tz), Some(per)) = (a.as_i128(), &args[1], args[2].as_i128())
+            else {
+                return Value::Null;
+            };
+            iso8601(t as i64, tz, per as i64)
+        }
+        Scalar::ToUnixTimestamp => match (a, args[1].as_i128()) {
+            (Value::Str(s), Some(per)) => {
+                let p = match per {
+                    1_000 => taos_query::common::Precision::Millisecond,
+                    1_000_000 => taos_query::common::Precision::Microsecond,
+                    _ => taos_query::common::Precision::Nanosecond,
+                };
+                crate::engine::time::parse_timestamp(s, p).map_or(Value::Null, Value::Int)
+            }
+            _ => Value::Null,
+        },
+        Scalar::TimeTruncate => match (a.as_i128(), args[1].as_i128()) {
+            (Some(t), Some(u)) if u > 0 => Value::Int((t.div_euclid(u) * u) as i64),
+            _ => Value::Null,
+        },
+        Scalar::TimeDiff => {
+            let unit = args.get(2).and_then(Value::as_i128).unwrap_or(1).max(1);
+            match (a.as_i128(), args[1].as_i128()) {
+                (Some(x), Some(y)) => Value::Int(((x - y) / unit) as i64),
+                _ => Value::Null,
+            }
+        }
+        Scalar::Substr => {
+            let Value::Str(s) = a else { return Value::Null };
+            let chars: Vec<char> = s.chars().collect();
+            let n = chars.len() as i128;
+            let pos = args[1].as_i128().unwrap_or(1);
+            let start = if pos > 0 { pos - 1 } else { n + pos }.clamp(0, n);
+            let len = args.get(2).and_then(Value::as_i128).unwrap_or(n).max(0);
+            let end = (start + len).min(n);
+            Value::Str(
+                chars[start as usize..end as usize]
+                    .iter()
+                    .collect::<String>()
+                    .into(),
+            )
+        }
         Scalar::Concat => {
             let mut out = String::new();
             for v in &args {
@@ -229,6 +279,45 @@ fn scalar(f: Scalar, args: Vec<Value>) -> Value {
             Value::Str(out.into())
         }
     }
+}
+
+/// `2024-01-01T00:00:00.000+00:00` with the precision's fraction digits.
+fn iso8601(t: i64, tz: &str, per_second: i64) -> Value {
+    let offset = parse_offset(tz).unwrap_or(0);
+    let secs = t.div_euclid(per_second) + offset;
+    let frac = t.rem_euclid(per_second);
+    let Some(dt) = chrono::DateTime::from_timestamp(secs, 0) else {
+        return Value::Null;
+    };
+    let digits = per_second.ilog10() as usize;
+    let sign = if offset < 0 { '-' } else { '+' };
+    let off = offset.abs();
+    Value::Str(
+        format!(
+            "{}.{frac:0digits$}{sign}{:02}:{:02}",
+            dt.format("%Y-%m-%dT%H:%M:%S"),
+            off / 3600,
+            off % 3600 / 60
+        )
+        .into(),
+    )
+}
+
+/// Seconds east of UTC for `+08:00` / `-0530` / `Z`.
+fn parse_offset(tz: &str) -> Option<i64> {
+    let tz = tz.trim();
+    if tz.is_empty() || tz == "Z" || tz == "z" {
+        return Some(0);
+    }
+    let sign = match tz.as_bytes()[0] {
+        b'+' => 1,
+        b'-' => -1,
+        _ => return None,
+    };
+    let body: String = tz[1..].chars().filter(|c| *c != ':').collect();
+    let h: i64 = body.get(0..2)?.parse().ok()?;
+    let m: i64 = body.get(2..4).map_or(Some(0), |m| m.parse().ok())?;
+    Some(sign * (h * 3600 + m * 60))
 }
 
 fn text_map(v: &Value, f: impl Fn(&str) -> String) -> Value {

@@ -127,6 +127,57 @@ pub enum Scalar {
     Rtrim,
     /// CONCAT.
     Concat,
+    /// A unary f64 math function (ACOS, SIN, EXP, …).
+    Math(MathFn),
+    /// LOG(x[, base]).
+    Log,
+    /// TO_ISO8601(ts[, tz]); the last argument is units per second.
+    ToIso8601,
+    /// TO_UNIXTIMESTAMP(text[, 1]); the last argument is the precision.
+    ToUnixTimestamp,
+    /// TIMETRUNCATE(ts, unit).
+    TimeTruncate,
+    /// TIMEDIFF(a, b[, unit]).
+    TimeDiff,
+    /// SUBSTR(s, pos[, len]).
+    Substr,
+}
+
+/// Unary math functions returning DOUBLE.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MathFn {
+    /// ACOS.
+    Acos,
+    /// ASIN.
+    Asin,
+    /// ATAN.
+    Atan,
+    /// COS.
+    Cos,
+    /// SIN.
+    Sin,
+    /// TAN.
+    Tan,
+    /// EXP.
+    Exp,
+    /// LN.
+    Ln,
+}
+
+impl MathFn {
+    /// Applies the function.
+    pub fn apply(self, x: f64) -> f64 {
+        match self {
+            MathFn::Acos => x.acos(),
+            MathFn::Asin => x.asin(),
+            MathFn::Atan => x.atan(),
+            MathFn::Cos => x.cos(),
+            MathFn::Sin => x.sin(),
+            MathFn::Tan => x.tan(),
+            MathFn::Exp => x.exp(),
+            MathFn::Ln => x.ln(),
+        }
+    }
 }
 
 /// Aggregate functions.
