@@ -27,6 +27,12 @@ pub(crate) fn expand(input: &DeriveInput, error: &syn::Error) -> TokenStream {
                 ) -> ::core::result::Result<Self, #p::ReadFieldError> {
                     ::core::unreachable!()
                 }
+                fn read_rows<__S: #p::ColumnSource>(
+                    __block: &__S,
+                    __out: &mut #p::Vec<Self>,
+                ) -> ::core::result::Result<(), #p::ReadFieldError> {
+                    ::core::unreachable!()
+                }
             }
         };
     }

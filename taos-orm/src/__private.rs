@@ -4,10 +4,13 @@
 use std::fmt::Write as _;
 
 pub use crate::schema::{ColumnDef, ReadField, SqlType, TableKind, TableSchema};
-pub use crate::table::{ReadFieldError, ReadFieldErrorKind, RowSource, TdTable, ValueSink};
+pub use crate::table::{
+    ColumnSource, ReadFieldError, ReadFieldErrorKind, RowSource, TdTable, ValueSink,
+};
 pub use crate::value::{TdType, TimestampValue, Value};
 pub use ::core;
 pub use ::std::string::String;
+pub use ::std::vec::Vec;
 
 /// The value of the primary timestamp field. An `i64` field writes
 /// `Value::Int`, which in the timestamp column means a raw timestamp in the

@@ -72,6 +72,7 @@ impl SyncConnection for crate::R2d2Pool {
 /// # Examples
 ///
 /// ```no_run
+/// use taos::sync::TBuilder;
 /// use taos_orm::blocking::Database;
 /// use taos_orm::Precision;
 ///

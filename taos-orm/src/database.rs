@@ -22,26 +22,35 @@ use crate::table::TdTable;
 ///
 /// # Examples
 ///
-/// ```no_run
-/// # async fn demo() -> taos_orm::Result<()> {
-/// use taos_orm::{Database, DatabaseOptions, Precision, TdTable};
+/// ```
+/// use taos_orm::{Database, DatabaseOptions, TdTable};
 ///
-/// #[derive(TdTable)]
+/// #[derive(Debug, PartialEq, TdTable)]
 /// #[taos(stable = "meters", child = "d{device}")]
 /// struct Meter {
 ///     #[taos(ts)]
-///     ts: chrono::DateTime<chrono::Utc>,
+///     ts: i64,
 ///     current: f32,
 ///     #[taos(tag)]
 ///     device: i32,
 /// }
 ///
-/// let taos = taos::TaosBuilder::from_dsn("ws://localhost:6041")?.build().await?;
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let emulator = taos_emulator::Emulator::start().await?;
+/// # let dsn = emulator.dsn();
+/// // dsn: "ws://localhost:6041", or the emulator's
+/// let taos = taos_orm::connect(&dsn).await?;
 /// let db = Database::create(&taos, &DatabaseOptions::new("power")).await?;
 /// db.create_table::<Meter>().await?;
-/// db.insert(&[Meter { ts: chrono::Utc::now(), current: 10.2, device: 1 }]).await?;
-/// let rows: Vec<Meter> = db.fetch_all("SELECT * FROM power.meters").await?;
-/// assert_eq!(db.count::<Meter>().await?, rows.len() as u64);
+/// let rows = [
+///     Meter { ts: 1_700_000_000_000, current: 10.2, device: 1 },
+///     Meter { ts: 1_700_000_000_000, current: 9.8, device: 2 },
+/// ];
+/// db.insert(&rows).await?;
+/// let back: Vec<Meter> = db.fetch_all("SELECT * FROM power.meters ORDER BY device").await?;
+/// assert_eq!(back, rows);
+/// assert_eq!(db.count::<Meter>().await?, 2);
 /// # Ok(()) }
 /// ```
 #[derive(Debug, Clone)]

@@ -8,7 +8,7 @@ use taos::taos_query::common::{Field, RawBlock};
 
 use crate::error::{DecodeReason, Error, Result};
 use crate::schema::TableSchema;
-use crate::table::{ReadFieldError, ReadFieldErrorKind, RowSource, TdTable};
+use crate::table::{ColumnSource, ReadFieldError, ReadFieldErrorKind, RowSource, TdTable};
 use crate::value::{FromValueError, TdType};
 
 /// Reads every row of a raw block into `T`, mapping columns by the block's
@@ -68,11 +68,7 @@ impl ColumnMap {
         block: &RawBlock,
         out: &mut Vec<T>,
     ) -> Result<()> {
-        out.reserve(block.nrows());
-        for row in 0..block.nrows() {
-            out.push(self.decode_row(block, row)?);
-        }
-        Ok(())
+        T::read_rows(&BlockColumns { map: self, block }, out).map_err(|e| self.error(e))
     }
 
     /// Decodes one row of `block`.
@@ -100,6 +96,47 @@ impl ColumnMap {
                 ReadFieldErrorKind::MissingColumn => DecodeReason::MissingColumn,
                 ReadFieldErrorKind::Value(v) => DecodeReason::Value(v),
             },
+        }
+    }
+}
+
+/// A whole block, as `TdTable::read_rows` sees it.
+struct BlockColumns<'a> {
+    map: &'a ColumnMap,
+    block: &'a RawBlock,
+}
+
+impl ColumnSource for BlockColumns<'_> {
+    fn rows(&self) -> usize {
+        self.block.nrows()
+    }
+
+    fn column<T: TdType>(&self, index: usize) -> std::result::Result<Vec<T>, ReadFieldError> {
+        let err = |kind| ReadFieldError { index, kind };
+        let col = self
+            .map
+            .columns
+            .get(index)
+            .copied()
+            .flatten()
+            .ok_or_else(|| err(ReadFieldErrorKind::MissingColumn))?;
+        let view = &self.block.column_views()[col];
+        let mut out = Vec::with_capacity(view.len());
+        T::extend_from_column(view, &mut out)
+            .map_err(|(_, e)| err(ReadFieldErrorKind::Value(e)))?;
+        Ok(out)
+    }
+
+    type Row<'r>
+        = BlockRow<'r>
+    where
+        Self: 'r;
+
+    fn row(&self, row: usize) -> BlockRow<'_> {
+        BlockRow {
+            map: self.map,
+            block: self.block,
+            row,
         }
     }
 }

@@ -18,6 +18,23 @@ pub trait RowSource {
     fn get<T: TdType>(&self, index: usize) -> Result<T, ReadFieldError>;
 }
 
+/// Hands out whole result columns to `TdTable::read_rows`.
+pub trait ColumnSource {
+    /// Rows in the block.
+    fn rows(&self) -> usize;
+
+    /// Reads field number `index` of [`TableSchema::read_fields`] for every row.
+    fn column<T: TdType>(&self, index: usize) -> Result<Vec<T>, ReadFieldError>;
+
+    /// One row of the block.
+    type Row<'a>: RowSource
+    where
+        Self: 'a;
+
+    /// Row number `row` (below [`ColumnSource::rows`]).
+    fn row(&self, row: usize) -> Self::Row<'_>;
+}
+
 /// A field that could not be read, with the field's position in
 /// [`TableSchema::read_fields`]; the runtime turns it into an error naming the
 /// struct, field, column and types.
@@ -58,4 +75,14 @@ pub trait TdTable: Sized {
 
     /// Builds a value from one result row.
     fn read_row<R: RowSource>(row: &R) -> Result<Self, ReadFieldError>;
+
+    /// Builds a value from every row of a block. The derive reads it column
+    /// by column; this default goes row by row through [`TdTable::read_row`].
+    fn read_rows<S: ColumnSource>(block: &S, out: &mut Vec<Self>) -> Result<(), ReadFieldError> {
+        out.reserve(block.rows());
+        for row in 0..block.rows() {
+            out.push(Self::read_row(&block.row(row))?);
+        }
+        Ok(())
+    }
 }

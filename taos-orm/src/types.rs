@@ -9,7 +9,11 @@
 use std::borrow::Cow;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
-use taos::taos_query::common::{Precision, Timestamp, Ty};
+use taos::taos_query::common::{ColumnView, Precision, Timestamp, Ty};
+use taos::taos_query::util::InlineStr;
+
+mod column;
+use column::column_paths;
 
 use crate::schema::SqlType;
 use crate::value::{BorrowedValue, FromValueError, TdType, TimestampValue, Value};
@@ -49,6 +53,8 @@ macro_rules! int_type {
                     other => Err(mismatch(stringify!($rust), &other)),
                 }
             }
+
+            column_paths!($($variant => |v| Ok(<$rust>::from(v))),*);
         }
     };
 }
@@ -95,6 +101,8 @@ impl TdType for i64 {
             other => Err(mismatch("i64", &other)),
         }
     }
+
+    column_paths!(BigInt => Ok, Int => |v| Ok(i64::from(v)), SmallInt => |v| Ok(i64::from(v)), TinyInt => |v| Ok(i64::from(v)), UInt => |v| Ok(i64::from(v)), USmallInt => |v| Ok(i64::from(v)), UTinyInt => |v| Ok(i64::from(v)), Timestamp => |ts: Timestamp| Ok(ts.as_raw_i64()));
 }
 
 impl TdType for bool {
@@ -110,6 +118,8 @@ impl TdType for bool {
             other => Err(mismatch("bool", &other)),
         }
     }
+
+    column_paths!(Bool => Ok);
 }
 
 impl TdType for f32 {
@@ -129,6 +139,8 @@ impl TdType for f32 {
             other => Err(mismatch("f32", &other)),
         }
     }
+
+    column_paths!(Float => Ok);
 }
 
 impl TdType for f64 {
@@ -151,6 +163,8 @@ impl TdType for f64 {
             other => Err(mismatch("f64", &other)),
         }
     }
+
+    column_paths!(Double => Ok, Float => |v| Ok(f64::from(v)));
 }
 
 impl TdType for String {
@@ -167,6 +181,8 @@ impl TdType for String {
             other => Err(mismatch("String", &other)),
         }
     }
+
+    column_paths!(VarChar => |v: &InlineStr| Ok(v.as_str().to_owned()), NChar => |v: &str| Ok(v.to_owned()));
 }
 
 impl TdType for Vec<u8> {
@@ -197,6 +213,8 @@ impl TdType for Timestamp {
             other => Err(mismatch("Timestamp", &other)),
         }
     }
+
+    column_paths!(Timestamp => Ok);
 }
 
 /// Splits a raw timestamp into whole seconds and nanoseconds, honouring its
@@ -241,6 +259,8 @@ impl TdType for DateTime<Utc> {
             other => Err(mismatch("DateTime<Utc>", &other)),
         }
     }
+
+    column_paths!(Timestamp => timestamp_to_datetime);
 }
 
 /// A `NaiveDateTime` is taken as UTC, like the raw epoch TDengine stores.
@@ -261,6 +281,8 @@ impl TdType for NaiveDateTime {
             other => Err(mismatch("NaiveDateTime", &other)),
         }
     }
+
+    column_paths!(Timestamp => |ts| timestamp_to_datetime(ts).map(|dt| dt.naive_utc()));
 }
 
 impl TdType for serde_json::Value {
@@ -295,6 +317,13 @@ impl<T: TdType> TdType for Option<T> {
             BorrowedValue::Null(_) => Ok(None),
             other => T::from_value(other).map(Some),
         }
+    }
+
+    fn extend_from_column(
+        column: &ColumnView,
+        out: &mut Vec<Self>,
+    ) -> Result<(), (usize, FromValueError)> {
+        T::extend_nullable_from_column(column, out)
     }
 }
 

@@ -1,8 +1,8 @@
-//! `read_row`: each field taken from the row source by its position in
+//! `read_row` and `read_rows`: each field taken by its position in
 //! `SCHEMA.read_fields` (columns, then tags, then the `tbname` field).
 
 use proc_macro2::{Literal, TokenStream};
-use quote::{quote, quote_spanned};
+use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
 use super::private;
@@ -10,37 +10,70 @@ use crate::internals::ast::{Role, Table};
 
 pub(super) fn expand(table: &Table<'_>) -> TokenStream {
     let p = private();
-    let read_order = table
+    let read_order: Vec<_> = table
         .columns()
         .chain(table.tags())
-        .chain(table.tbname_field());
-    let mut inits: Vec<TokenStream> = read_order
-        .enumerate()
-        .map(|(i, field)| {
+        .chain(table.tbname_field())
+        .collect();
+    let skipped: Vec<TokenStream> = table
+        .fields
+        .iter()
+        .filter(|f| f.role() == Role::Skip)
+        .map(|field| {
             let member = field.member;
             let ty = field.ty.ty;
-            let index = Literal::usize_suffixed(i);
-            quote_spanned! {ty.span()=>
-                #member: <__R as #p::RowSource>::get::<#ty>(__row, #index)?
-            }
+            quote_spanned!(ty.span()=> #member: <#ty as ::core::default::Default>::default())
         })
         .collect();
-    inits.extend(
-        table
-            .fields
-            .iter()
-            .filter(|f| f.role() == Role::Skip)
-            .map(|field| {
-                let member = field.member;
-                let ty = field.ty.ty;
-                quote_spanned!(ty.span()=> #member: <#ty as ::core::default::Default>::default())
-            }),
-    );
+
+    // read_row: each field taken from the row source by its read position.
+    let row_inits = read_order.iter().enumerate().map(|(i, field)| {
+        let member = field.member;
+        let ty = field.ty.ty;
+        let index = Literal::usize_suffixed(i);
+        quote_spanned! {ty.span()=>
+            #member: <__R as #p::RowSource>::get::<#ty>(__row, #index)?
+        }
+    });
+
+    // read_rows: whole columns first, then the structs assembled by zipping
+    // them, so each column is decoded in one tight loop.
+    let columns = read_order.iter().enumerate().map(|(i, field)| {
+        let ty = field.ty.ty;
+        let index = Literal::usize_suffixed(i);
+        let var = format_ident!("__c{}", i);
+        quote_spanned! {ty.span()=>
+            let #var = <__S as #p::ColumnSource>::column::<#ty>(__block, #index)?;
+        }
+    });
+    let vars: Vec<_> = (0..read_order.len())
+        .map(|i| format_ident!("__f{}", i))
+        .collect();
+    let mut pattern = quote!(__f0);
+    let mut zipped = quote!(::core::iter::IntoIterator::into_iter(__c0));
+    for (i, var) in vars.iter().enumerate().skip(1) {
+        let col = format_ident!("__c{}", i);
+        pattern = quote!((#pattern, #var));
+        zipped = quote!(::core::iter::Iterator::zip(#zipped, #col));
+    }
+    let members = read_order.iter().map(|f| f.member);
     quote! {
         fn read_row<__R: #p::RowSource>(
             __row: &__R,
         ) -> ::core::result::Result<Self, #p::ReadFieldError> {
-            ::core::result::Result::Ok(Self { #(#inits),* })
+            ::core::result::Result::Ok(Self { #(#row_inits,)* #(#skipped),* })
+        }
+
+        fn read_rows<__S: #p::ColumnSource>(
+            __block: &__S,
+            __out: &mut #p::Vec<Self>,
+        ) -> ::core::result::Result<(), #p::ReadFieldError> {
+            #(#columns)*
+            __out.reserve(<__S as #p::ColumnSource>::rows(__block));
+            for #pattern in #zipped {
+                __out.push(Self { #(#members: #vars,)* #(#skipped),* });
+            }
+            ::core::result::Result::Ok(())
         }
     }
 }
