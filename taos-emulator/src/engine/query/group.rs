@@ -1,0 +1,83 @@
+//! GROUP BY / plain aggregation: one accumulator set per group key.
+
+use super::agg::{Acc, RowRef};
+use super::eval::{eval, RowCtx};
+use super::plan::{AggSpec, CExpr};
+use super::relation::Relation;
+use crate::engine::value::{Key, Value};
+use std::collections::HashMap;
+
+/// One group's key, accumulators and first row.
+pub(super) struct Group {
+    pub(super) keys: Vec<Value>,
+    pub(super) accs: Vec<Acc>,
+    pub(super) first: Option<RowRef>,
+}
+
+/// Aggregates the filtered rows of `rel` per group key.
+pub(super) fn aggregate(
+    rel: &Relation,
+    filter: &Option<CExpr>,
+    keys: &[CExpr],
+    aggs: &[AggSpec],
+    bounds: (i64, i64),
+) -> Vec<Group> {
+    let mut groups: Vec<Group> = Vec::new();
+    let mut index: HashMap<Key, usize> = HashMap::new();
+    for (si, seg) in rel.segments.iter().enumerate() {
+        let range = if rel.has_ts {
+            seg.data.range(bounds.0, bounds.1)
+        } else {
+            0..seg.data.len()
+        };
+        for r in range {
+            let rc = RowCtx {
+                seg: Some(seg),
+                row: r,
+                aggs: &[],
+                keys: &[],
+                win: [0; 3],
+            };
+            if let Some(f) = filter {
+                if !eval(f, &rc).truthy() {
+                    continue;
+                }
+            }
+            let gi = if keys.is_empty() {
+                if groups.is_empty() {
+                    groups.push(Group {
+                        keys: vec![],
+                        accs: aggs.iter().map(Acc::new).collect(),
+                        first: Some((si, r)),
+                    });
+                }
+                0
+            } else {
+                let k: Vec<Value> = keys.iter().map(|k| eval(k, &rc)).collect();
+                let key = Key(k);
+                match index.get(&key) {
+                    Some(&i) => i,
+                    None => {
+                        groups.push(Group {
+                            keys: key.0.clone(),
+                            accs: aggs.iter().map(Acc::new).collect(),
+                            first: Some((si, r)),
+                        });
+                        index.insert(key, groups.len() - 1);
+                        groups.len() - 1
+                    }
+                }
+            };
+            let ts = if rel.has_ts { seg.data.ts[r] } else { 0 };
+            let g = &mut groups[gi];
+            for (acc, spec) in g.accs.iter_mut().zip(aggs) {
+                let v = match &spec.arg {
+                    None => Value::Int(1),
+                    Some(a) => eval(a, &rc),
+                };
+                acc.update(spec.func, v, ts, (si, r));
+            }
+        }
+    }
+    groups
+}

@@ -1,0 +1,132 @@
+//! What a FROM clause scans: tables as segments of one relation.
+
+use super::super::catalog::{ColumnDef, Database, TableKind};
+use super::super::error::table_not_exist;
+use super::super::storage::TableData;
+use super::super::value::Value;
+use crate::api::TdError;
+use taos_query::common::Precision;
+
+/// One table's rows inside a relation.
+pub struct Segment<'a> {
+    /// The rows.
+    pub data: &'a TableData,
+    /// Its tag values (empty for normal tables).
+    pub tags: &'a [Value],
+    /// Its name.
+    pub tbname: &'a str,
+}
+
+/// What a FROM clause names: schema plus the tables to scan.
+pub struct Relation<'a> {
+    /// Data columns; with `has_ts` the first one lives in `TableData::ts`.
+    pub columns: &'a [ColumnDef],
+    /// Whether column 0 is the primary timestamp.
+    pub has_ts: bool,
+    /// Whether `tbname` resolves.
+    pub has_tbname: bool,
+    /// Tag definitions.
+    pub tags: &'a [ColumnDef],
+    /// `*` includes tags (super tables).
+    pub star_tags: bool,
+    /// Tables to scan, in output order.
+    pub segments: Vec<Segment<'a>>,
+    /// Timestamp precision.
+    pub precision: Precision,
+    /// Names that may qualify a column (`tb.col`).
+    pub names: Vec<String>,
+}
+
+/// A virtual table (information_schema): owned columns and rows.
+pub struct Virtual {
+    /// Columns.
+    pub columns: Vec<ColumnDef>,
+    /// Rows (its `ts` only counts rows).
+    pub data: TableData,
+}
+
+impl Virtual {
+    /// A virtual table from columns and rows.
+    pub fn new(columns: Vec<ColumnDef>, rows: Vec<Vec<Value>>) -> Self {
+        let mut data = TableData::new(columns.len());
+        for r in rows {
+            data.ts.push(0);
+            for (c, v) in data.cols.iter_mut().zip(r) {
+                c.push(v);
+            }
+        }
+        Virtual { columns, data }
+    }
+
+    /// The relation scanning it.
+    pub fn relation(&self, name: &str) -> Relation<'_> {
+        Relation {
+            columns: &self.columns,
+            has_ts: false,
+            has_tbname: false,
+            tags: &[],
+            star_tags: false,
+            segments: vec![Segment {
+                data: &self.data,
+                tags: &[],
+                tbname: "",
+            }],
+            precision: Precision::Millisecond,
+            names: vec![name.to_string()],
+        }
+    }
+}
+
+/// The relation of a super, child or normal table of `db`.
+pub(super) fn table_relation<'a>(
+    db: &'a Database,
+    name: &str,
+    names: Vec<String>,
+) -> Result<Relation<'a>, TdError> {
+    if let Some(st) = db.stables.get(name) {
+        let segments = st
+            .children
+            .iter()
+            .filter_map(|c| db.tables.get(c))
+            .map(|t| Segment {
+                data: &t.data,
+                tags: match &t.kind {
+                    TableKind::Child { tags, .. } => tags,
+                    TableKind::Normal { .. } => &[],
+                },
+                tbname: &t.name,
+            })
+            .collect();
+        return Ok(Relation {
+            columns: &st.columns,
+            has_ts: true,
+            has_tbname: true,
+            tags: &st.tags,
+            star_tags: true,
+            segments,
+            precision: db.precision,
+            names,
+        });
+    }
+    let t = db.tables.get(name).ok_or_else(table_not_exist)?;
+    let (tag_defs, tags): (&[ColumnDef], &[Value]) = match &t.kind {
+        TableKind::Child { stable, tags } => {
+            (db.stables.get(stable).map_or(&[][..], |s| &s.tags), tags)
+        }
+        TableKind::Normal { .. } => (&[], &[]),
+    };
+    Ok(Relation {
+        columns: db.columns_of(t),
+        has_ts: true,
+        has_tbname: true,
+        tags: tag_defs,
+        star_tags: false,
+        segments: vec![Segment {
+            data: &t.data,
+            tags,
+            tbname: &t.name,
+        }],
+        precision: db.precision,
+        names,
+    })
+}
