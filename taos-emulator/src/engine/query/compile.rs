@@ -1,5 +1,6 @@
 //! Name resolution and typing: [`Expr`] → [`CExpr`].
 
+use super::eval::{eval, RowCtx};
 use super::like::Pattern;
 use super::plan::{AggFn, AggSpec, CExpr, MathFn, Scalar};
 use super::Relation;
@@ -65,8 +66,24 @@ fn para_num(f: &str) -> TdError {
 }
 
 impl Compiler<'_, '_> {
-    /// Compiles `e`, returning it with its result type.
+    /// Compiles `e`, returning it with its result type; constant
+    /// subexpressions are folded (so `ts > now - 1h` bounds the scan).
     pub fn compile(&mut self, e: &Expr) -> Result<(CExpr, DataType), TdError> {
+        let (c, t) = self.compile_inner(e)?;
+        if !matches!(c, CExpr::Const(_)) && c.is_constant() {
+            let rc = RowCtx {
+                seg: None,
+                row: 0,
+                aggs: &[],
+                keys: &[],
+                win: [0; 3],
+            };
+            return Ok((CExpr::Const(eval(&c, &rc)), t));
+        }
+        Ok((c, t))
+    }
+
+    fn compile_inner(&mut self, e: &Expr) -> Result<(CExpr, DataType), TdError> {
         if self.agg_mode {
             if let Some(i) = self.group_by.iter().position(|g| g == e) {
                 let saved = std::mem::replace(&mut self.agg_mode, false);

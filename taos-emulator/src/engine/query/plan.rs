@@ -54,6 +54,34 @@ pub enum CExpr {
 }
 
 impl CExpr {
+    /// Whether the value is the same for every row (no columns, aggregates or windows).
+    pub fn is_constant(&self) -> bool {
+        match self {
+            CExpr::Const(_) => true,
+            CExpr::Ts
+            | CExpr::Col(_)
+            | CExpr::Tag(_)
+            | CExpr::Tbname
+            | CExpr::Agg(_)
+            | CExpr::GroupKey(_)
+            | CExpr::Window(_) => false,
+            CExpr::Neg(x)
+            | CExpr::Not(x)
+            | CExpr::IsNull(x, _)
+            | CExpr::Cast(x, _)
+            | CExpr::JsonScalar(x)
+            | CExpr::JsonGet(x, _)
+            | CExpr::Contains(x, _)
+            | CExpr::In(x, _, _)
+            | CExpr::Like(x, _, _) => x.is_constant(),
+            CExpr::Arith(_, a, b, _) | CExpr::Cmp(_, a, b) | CExpr::Logic(_, a, b) => {
+                a.is_constant() && b.is_constant()
+            }
+            CExpr::Between(a, b, c, _) => a.is_constant() && b.is_constant() && c.is_constant(),
+            CExpr::Func(_, args) => args.iter().all(CExpr::is_constant),
+        }
+    }
+
     /// Whether the value reads a data column of the row.
     pub fn reads_row(&self) -> bool {
         match self {
