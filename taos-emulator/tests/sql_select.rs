@@ -333,3 +333,35 @@ fn time_and_math_functions() {
         ]]
     );
 }
+
+#[test]
+fn subqueries_in_from() {
+    let (e, mut s) = data();
+    let r = query(
+        &e,
+        &mut s,
+        "SELECT avg(c) FROM (SELECT current * 2 AS c FROM meters WHERE current IS NOT NULL)",
+    );
+    assert_eq!(r.names, vec!["avg(c)"]);
+    assert_eq!(r.text(), vec![vec!["38.2"]]);
+    let r = query(&e, &mut s, "SELECT t.tbname, n FROM (SELECT tbname, count(*) n FROM meters GROUP BY tbname) t WHERE n > 1 ORDER BY n DESC");
+    assert_eq!(r.text(), vec![vec!["d1", "3"], vec!["d2", "2"]]);
+    let r = query(
+        &e,
+        &mut s,
+        "SELECT _wstart, sum(v) FROM (SELECT ts, voltage v FROM d1) INTERVAL(2s)",
+    );
+    assert_eq!(
+        r.text(),
+        vec![vec!["1700000000000", "441"], vec!["1700000002000", "222"]]
+    );
+    assert_eq!(
+        err(
+            &e,
+            &mut s,
+            "SELECT count(*) FROM (SELECT ts FROM d1 ORDER BY ts DESC) INTERVAL(1s)"
+        )
+        .code,
+        0x2600
+    );
+}

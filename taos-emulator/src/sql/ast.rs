@@ -329,6 +329,8 @@ pub struct Select {
     pub items: Vec<SelectItem>,
     /// `FROM` table, none for constant selects.
     pub from: Option<TableName>,
+    /// `FROM (subquery)`.
+    pub from_query: Option<Box<Select>>,
     /// `FROM` alias.
     pub from_alias: Option<String>,
     /// `WHERE`.

@@ -58,6 +58,13 @@ pub fn select(cat: &Catalog, session: &Session, s: &Select) -> Result<QueryResul
 
 /// Runs a SELECT into rows.
 pub fn select_rows(cat: &Catalog, session: &Session, s: &Select) -> Result<Rows, TdError> {
+    if let Some(inner) = &s.from_query {
+        let rows = select_rows(cat, session, inner)?;
+        let v = Virtual::from_rows(rows);
+        let mut rel = v.relation("");
+        rel.names = s.from_alias.iter().cloned().collect();
+        return run(Some(&rel), s, session);
+    }
     let Some(from) = &s.from else {
         return run(None, s, session);
     };
@@ -81,6 +88,12 @@ pub fn select_rows(cat: &Catalog, session: &Session, s: &Select) -> Result<Rows,
 
 fn run(rel: Option<&Relation>, s: &Select, session: &Session) -> Result<Rows, TdError> {
     if s.window.is_some() {
+        if rel.is_some_and(|r| !r.has_ts) {
+            return Err(TdError::new(
+                0x2600,
+                "syntax error near \"window\" (needs a time-ordered primary timestamp)",
+            ));
+        }
         if !s.group_by.is_empty() {
             return Err(TdError::new(0x2600, "syntax error near \"group by\""));
         }

@@ -5,7 +5,7 @@ use super::super::error::table_not_exist;
 use super::super::storage::TableData;
 use super::super::value::Value;
 use crate::api::TdError;
-use taos_query::common::Precision;
+use taos_query::common::{Precision, Ty};
 
 /// One table's rows inside a relation.
 pub struct Segment<'a> {
@@ -41,8 +41,12 @@ pub struct Relation<'a> {
 pub struct Virtual {
     /// Columns.
     pub columns: Vec<ColumnDef>,
-    /// Rows (its `ts` only counts rows).
+    /// Rows; without `has_ts` its `ts` only counts rows.
     pub data: TableData,
+    /// Column 0 lives in `data.ts`, ascending.
+    pub has_ts: bool,
+    /// Precision of TIMESTAMP values.
+    pub precision: Precision,
 }
 
 impl Virtual {
@@ -55,14 +59,50 @@ impl Virtual {
                 c.push(v);
             }
         }
-        Virtual { columns, data }
+        Virtual {
+            columns,
+            data,
+            has_ts: false,
+            precision: Precision::Millisecond,
+        }
+    }
+
+    /// A subquery's result as a table. A leading TIMESTAMP column in
+    /// ascending order becomes the primary timestamp, so windows and time
+    /// ranges work on it.
+    pub fn from_rows(r: super::Rows) -> Self {
+        let columns: Vec<ColumnDef> = r
+            .names
+            .iter()
+            .zip(&r.types)
+            .map(|(n, t)| ColumnDef::new(n.clone(), *t))
+            .collect();
+        let ordered = r.types.first().is_some_and(|t| t.ty == Ty::Timestamp)
+            && r.rows.iter().all(|row| matches!(row[0], Value::Int(_)))
+            && r.rows
+                .windows(2)
+                .all(|w| w[0][0].total_cmp(&w[1][0]).is_le());
+        let mut v = Virtual::new(columns, r.rows);
+        v.has_ts = ordered;
+        v.precision = r.precision;
+        if ordered {
+            let ts = v.data.cols.remove(0);
+            v.data.ts = ts
+                .into_iter()
+                .map(|t| match t {
+                    Value::Int(t) => t,
+                    _ => 0,
+                })
+                .collect();
+        }
+        v
     }
 
     /// The relation scanning it.
     pub fn relation(&self, name: &str) -> Relation<'_> {
         Relation {
             columns: &self.columns,
-            has_ts: false,
+            has_ts: self.has_ts,
             has_tbname: false,
             tags: &[],
             star_tags: false,
@@ -71,7 +111,7 @@ impl Virtual {
                 tags: &[],
                 tbname: "",
             }],
-            precision: Precision::Millisecond,
+            precision: self.precision,
             names: vec![name.to_string()],
         }
     }

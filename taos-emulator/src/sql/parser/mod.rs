@@ -54,6 +54,7 @@ pub fn parse(sql: &str) -> Result<Parsed, TdError> {
         src: &src,
         toks,
         pos: 0,
+        nesting: 0,
     };
     let stmt = p.statement()?;
     while p.peek().kind == Tok::Semi {
@@ -169,6 +170,8 @@ pub(crate) struct Parser<'a> {
     pub(crate) src: &'a str,
     pub(crate) toks: Vec<Token>,
     pub(crate) pos: usize,
+    /// Subquery nesting, bounded so hostile input cannot exhaust the stack.
+    pub(crate) nesting: usize,
 }
 
 impl<'a> Parser<'a> {

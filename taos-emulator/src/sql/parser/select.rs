@@ -22,6 +22,7 @@ impl Parser<'_> {
             tags,
             items,
             from: None,
+            from_query: None,
             from_alias: None,
             filter: None,
             partition_by: vec![],
@@ -34,7 +35,20 @@ impl Parser<'_> {
             offset: 0,
         };
         if self.eat_kw("from") {
-            s.from = Some(self.table_name()?);
+            if self.eat(Tok::LParen) {
+                if self.nesting >= 16 {
+                    return Err(TdError::new(
+                        0x2600,
+                        "syntax error: subqueries nested too deep",
+                    ));
+                }
+                self.nesting += 1;
+                s.from_query = Some(Box::new(self.select()?));
+                self.nesting -= 1;
+                self.expect(Tok::RParen)?;
+            } else {
+                s.from = Some(self.table_name()?);
+            }
             if self.eat_kw("as") || self.peek().kind == Tok::QuotedIdent {
                 s.from_alias = Some(self.ident()?);
             } else if self.peek().kind == Tok::Ident {
