@@ -19,8 +19,8 @@ fn grammar_errors() {
     assert_eq!(err(&e, &mut s, "SELECT 'unterminated").code, 0x2600);
     let deep = format!(
         "SELECT * FROM {}t{}",
-        "(SELECT * FROM ".repeat(100_000),
-        ")".repeat(100_000)
+        "(SELECT * FROM ".repeat(50_000),
+        ")".repeat(50_000)
     );
     assert_eq!(err(&e, &mut s, &deep).code, 0x2600);
     let big = format!("SELECT {}", "1+".repeat(600_000));
