@@ -7,6 +7,7 @@
 // Lets `#[derive(TdTable)]` expand to `::taos_orm::...` inside this crate too (its own tests).
 extern crate self as taos_orm;
 
+pub mod bind;
 pub mod blocking;
 mod connection;
 mod database;
