@@ -244,3 +244,32 @@ fn statistical_aggregates() {
     );
     assert_eq!(err(&e, &mut s, "SELECT elapsed(v) FROM t").code, 0x2802);
 }
+
+#[test]
+fn top_and_bottom_return_rows_in_time_order() {
+    let (e, mut s) = data();
+    let r = query(&e, &mut s, "SELECT top(current, 2), ts, tbname FROM meters");
+    assert_eq!(r.names, vec!["top(current, 2)", "ts", "tbname"]);
+    assert_eq!(r.types[0], Ty::Float);
+    assert_eq!(
+        r.text(),
+        vec![
+            vec!["4", "1700000003000", "d2"],
+            vec!["5", "1700000004000", "d2"]
+        ]
+    );
+    let r = query(
+        &e,
+        &mut s,
+        "SELECT tbname, bottom(voltage, 1) FROM meters GROUP BY tbname ORDER BY tbname",
+    );
+    assert_eq!(r.text(), vec![vec!["d1", "220"], vec!["d2", "230"]]);
+    assert_eq!(
+        err(&e, &mut s, "SELECT top(current, 0) FROM meters").code,
+        0x2802
+    );
+    assert_eq!(
+        err(&e, &mut s, "SELECT top(current, 2), count(*) FROM meters").code,
+        0x2600
+    );
+}

@@ -35,6 +35,9 @@ pub enum Acc {
     Counts(HashMap<Key, usize>, Vec<Value>),
     /// ELAPSED: (first, last) timestamp.
     Span(Option<(i64, i64)>),
+    /// TOP / BOTTOM: how many to keep, and the best values so far with
+    /// their timestamps and rows.
+    Best(usize, Vec<(Value, i64, RowRef)>),
 }
 
 impl Acc {
@@ -53,6 +56,13 @@ impl Acc {
             AggFn::Twa => Acc::Points(Vec::new()),
             AggFn::HyperLogLog | AggFn::Mode => Acc::Counts(HashMap::new(), Vec::new()),
             AggFn::Elapsed => Acc::Span(None),
+            AggFn::Top | AggFn::Bottom => Acc::Best(
+                spec.params
+                    .first()
+                    .and_then(Value::as_i128)
+                    .map_or(1, |k| k.clamp(1, 100) as usize),
+                Vec::new(),
+            ),
         }
     }
 
@@ -126,6 +136,20 @@ impl Acc {
                     Some((a, b)) => ((*a).min(ts), (*b).max(ts)),
                 })
             }
+            Acc::Best(k, best) => {
+                best.push((v, ts, at));
+                if best.len() > *k {
+                    // Drop the worst; among equals the later row goes.
+                    let worst = (0..best.len())
+                        .min_by(|&a, &b| {
+                            let o = best[a].0.total_cmp(&best[b].0);
+                            let o = if f == AggFn::Top { o } else { o.reverse() };
+                            o.then(best[b].1.cmp(&best[a].1))
+                        })
+                        .unwrap_or(0);
+                    best.remove(worst);
+                }
+            }
             Acc::Timed(cur) => {
                 let take = match cur {
                     None => true,
@@ -137,6 +161,16 @@ impl Acc {
                 }
             }
         }
+    }
+
+    /// TOP/BOTTOM picks in timestamp order.
+    pub fn picks(&self) -> Vec<(Value, RowRef)> {
+        let Acc::Best(_, best) = self else {
+            return Vec::new();
+        };
+        let mut b = best.clone();
+        b.sort_by_key(|x| x.1);
+        b.into_iter().map(|(v, _, at)| (v, at)).collect()
     }
 
     /// The selected row, for selection functions.
@@ -191,6 +225,7 @@ impl Acc {
                 })
                 .cloned()
                 .unwrap_or_default(),
+            Acc::Best(_, best) => best.first().map_or(Value::Null, |b| b.0.clone()),
             Acc::Span(None) => Value::Null,
             Acc::Span(Some((a, b))) => {
                 let unit = spec.params.first().and_then(Value::as_f64).unwrap_or(1.0);

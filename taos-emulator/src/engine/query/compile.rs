@@ -486,6 +486,7 @@ impl Compiler<'_, '_> {
             AggFn::Elapsed => 1..=2,
             AggFn::Percentile => 2..=2,
             AggFn::Apercentile => 2..=3,
+            AggFn::Top | AggFn::Bottom => 2..=2,
             _ => 1..=1,
         };
         if !arity.contains(&args.len()) {
@@ -497,6 +498,9 @@ impl Compiler<'_, '_> {
                 CExpr::Const(v) => params.push(v),
                 _ => return Err(para_type(name)),
             }
+        }
+        if f.is_multi_row() && !params[0].as_i128().is_some_and(|k| (1..=100).contains(&k)) {
+            return Err(para_type(name));
         }
         if matches!(f, AggFn::Percentile | AggFn::Apercentile)
             && !params[0]
@@ -545,6 +549,12 @@ impl Compiler<'_, '_> {
                     return Err(para_type(name));
                 }
                 dt(Ty::Double)
+            }
+            AggFn::Top | AggFn::Bottom => {
+                if !numeric {
+                    return Err(para_type(name));
+                }
+                t
             }
             AggFn::Twa | AggFn::Percentile | AggFn::Apercentile => {
                 if !numeric {

@@ -292,7 +292,31 @@ fn run(rel: Option<&Relation>, s: &Select, session: &Session) -> Result<Rows, Td
             } else {
                 groups
             };
-            for g in &groups {
+            if let Some(m) = aggs.iter().position(|a| a.func.is_multi_row()) {
+                if aggs.len() > 1 {
+                    return Err(TdError::new(
+                        0x2600,
+                        "syntax error near \"top/bottom\" (cannot be mixed with other aggregates)",
+                    ));
+                }
+                for g in &groups {
+                    for (v, at) in g.accs[m].picks() {
+                        let vals = [v];
+                        let rc = RowCtx {
+                            seg: Some(&rel.segments[at.0]),
+                            row: at.1,
+                            aggs: &vals,
+                            keys: &g.keys,
+                            win: [0; 3],
+                        };
+                        rows.push(exprs.iter().map(|e| eval(e, &rc)).collect());
+                    }
+                }
+            }
+            for g in groups
+                .iter()
+                .filter(|_| !aggs.iter().any(|a| a.func.is_multi_row()))
+            {
                 let vals: Vec<Value> = g.accs.iter().zip(&aggs).map(|(a, s)| a.finish(s)).collect();
                 if keys.is_empty()
                     && only_first_last

@@ -245,6 +245,10 @@ pub enum AggFn {
     Percentile,
     /// APERCENTILE(x, p[, algo]) (computed exactly).
     Apercentile,
+    /// TOP(x, k): the k largest values, one row each.
+    Top,
+    /// BOTTOM(x, k): the k smallest values, one row each.
+    Bottom,
 }
 
 impl AggFn {
@@ -268,6 +272,8 @@ impl AggFn {
             "mode" => AggFn::Mode,
             "percentile" => AggFn::Percentile,
             "apercentile" => AggFn::Apercentile,
+            "top" => AggFn::Top,
+            "bottom" => AggFn::Bottom,
             _ => return None,
         })
     }
@@ -276,8 +282,19 @@ impl AggFn {
     pub fn is_selection(self) -> bool {
         matches!(
             self,
-            AggFn::Min | AggFn::Max | AggFn::First | AggFn::Last | AggFn::LastRow
+            AggFn::Min
+                | AggFn::Max
+                | AggFn::First
+                | AggFn::Last
+                | AggFn::LastRow
+                | AggFn::Top
+                | AggFn::Bottom
         )
+    }
+
+    /// Functions that output several rows per group.
+    pub fn is_multi_row(self) -> bool {
+        matches!(self, AggFn::Top | AggFn::Bottom)
     }
 }
 
