@@ -273,3 +273,36 @@ fn top_and_bottom_return_rows_in_time_order() {
         0x2600
     );
 }
+
+#[test]
+fn limit_applies_per_group_and_slimit_limits_groups() {
+    let (e, mut s) = data();
+    let r = query(
+        &e,
+        &mut s,
+        "SELECT tbname, count(*) FROM meters GROUP BY tbname LIMIT 1",
+    );
+    assert_eq!(r.rows.len(), 2, "LIMIT is per group without ORDER BY");
+    let r = query(
+        &e,
+        &mut s,
+        "SELECT tbname, count(*) FROM meters GROUP BY tbname ORDER BY tbname LIMIT 1",
+    );
+    assert_eq!(r.text(), vec![vec!["d1", "3"]]);
+    let r = query(
+        &e,
+        &mut s,
+        "SELECT tbname, count(*) FROM meters GROUP BY tbname SLIMIT 1 SOFFSET 1",
+    );
+    assert_eq!(r.rows.len(), 1);
+    let r = query(
+        &e,
+        &mut s,
+        "SELECT tbname, ts FROM meters PARTITION BY tbname SLIMIT 1 LIMIT 2",
+    );
+    assert_eq!(r.rows.len(), 2);
+    assert_eq!(
+        err(&e, &mut s, "SELECT ts FROM meters SLIMIT 1").code,
+        0x2638
+    );
+}

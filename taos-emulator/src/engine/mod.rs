@@ -5,6 +5,7 @@
 //! for its own run, so many connections interleave statement by statement.
 
 pub mod block;
+pub mod bound;
 pub mod catalog;
 pub mod convert;
 mod ddl;

@@ -185,11 +185,10 @@ fn run(rel: Option<&Relation>, s: &Select, session: &Session) -> Result<Rows, Td
         .then(|| s.limit.map(|l| l.saturating_add(s.offset) as usize))
         .flatten();
     let mut rows: Vec<Vec<Value>> = Vec::new();
-    // Window queries with PARTITION BY and no ORDER BY limit each partition.
-    let per_partition = (window.is_some() || !agg_mode)
-        && !s.partition_by.is_empty()
-        && order.is_empty()
-        && !s.distinct;
+    // Rows of grouped queries carry their partition number (a trailing value)
+    // for SLIMIT and for LIMIT, which applies per partition unless ORDER BY.
+    let grouped = !s.partition_by.is_empty() || !s.group_by.is_empty();
+    let per_partition = grouped && order.is_empty() && !s.distinct;
     let mut pids: HashMap<Key, i64> = HashMap::new();
     let pass = |f: &Option<CExpr>, rc: &RowCtx| !matches!(f, Some(f) if !eval(f, rc).truthy());
     match rel {
@@ -248,13 +247,13 @@ fn run(rel: Option<&Relation>, s: &Select, session: &Session) -> Result<Rows, Td
                         continue;
                     }
                     let mut row: Vec<Value> = exprs.iter().map(|e| eval(e, &rc)).collect();
-                    if per_partition {
+                    if grouped {
                         let key = Key(keys.iter().map(|k| eval(k, &rc)).collect());
                         let next = pids.len() as i64;
                         row.push(Value::Int(*pids.entry(key).or_insert(next)));
                     }
                     rows.push(row);
-                    if !per_partition && unordered_limit.is_some_and(|l| rows.len() >= l) {
+                    if !grouped && unordered_limit.is_some_and(|l| rows.len() >= l) {
                         break 'scan;
                     }
                 }
@@ -299,7 +298,7 @@ fn run(rel: Option<&Relation>, s: &Select, session: &Session) -> Result<Rows, Td
                         "syntax error near \"top/bottom\" (cannot be mixed with other aggregates)",
                     ));
                 }
-                for g in &groups {
+                for (gi, g) in groups.iter().enumerate() {
                     for (v, at) in g.accs[m].picks() {
                         let vals = [v];
                         let rc = RowCtx {
@@ -309,12 +308,17 @@ fn run(rel: Option<&Relation>, s: &Select, session: &Session) -> Result<Rows, Td
                             keys: &g.keys,
                             win: [0; 3],
                         };
-                        rows.push(exprs.iter().map(|e| eval(e, &rc)).collect());
+                        let mut row: Vec<Value> = exprs.iter().map(|e| eval(e, &rc)).collect();
+                        if grouped {
+                            row.push(Value::Int(gi as i64));
+                        }
+                        rows.push(row);
                     }
                 }
             }
-            for g in groups
+            for (gi, g) in groups
                 .iter()
+                .enumerate()
                 .filter(|_| !aggs.iter().any(|a| a.func.is_multi_row()))
             {
                 let vals: Vec<Value> = g.accs.iter().zip(&aggs).map(|(a, s)| a.finish(s)).collect();
@@ -343,7 +347,11 @@ fn run(rel: Option<&Relation>, s: &Select, session: &Session) -> Result<Rows, Td
                         continue;
                     }
                 }
-                rows.push(exprs.iter().map(|e| eval(e, &rc)).collect());
+                let mut row: Vec<Value> = exprs.iter().map(|e| eval(e, &rc)).collect();
+                if grouped {
+                    row.push(Value::Int(gi as i64));
+                }
+                rows.push(row);
             }
         }
     }
@@ -386,6 +394,9 @@ fn run(rel: Option<&Relation>, s: &Select, session: &Session) -> Result<Rows, Td
             }
             Ordering::Equal
         });
+    }
+    if let (Some((limit, offset)), true) = (s.slimit, grouped) {
+        rows = windowed::slimit(rows, offset, limit);
     }
     let mut rows = if per_partition {
         // Partitions are output one after another.

@@ -106,3 +106,22 @@ pub(super) fn limit_per_partition(
     }
     out
 }
+
+/// SLIMIT/SOFFSET: keeps the partitions numbered `offset..offset + limit`
+/// in order of first appearance.
+pub(super) fn slimit(rows: Vec<Vec<Value>>, offset: u64, limit: u64) -> Vec<Vec<Value>> {
+    let mut order: Vec<Option<Value>> = Vec::new();
+    rows.into_iter()
+        .filter(|r| {
+            let pid = r.last().cloned();
+            let at = match order.iter().position(|p| *p == pid) {
+                Some(i) => i,
+                None => {
+                    order.push(pid);
+                    order.len() - 1
+                }
+            } as u64;
+            at >= offset && at < offset.saturating_add(limit)
+        })
+        .collect()
+}
