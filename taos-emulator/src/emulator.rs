@@ -12,7 +12,7 @@ use tokio::task::JoinHandle;
 
 use crate::api::Executor;
 use crate::engine::Engine;
-use crate::server::{self, ServerState, StatementLog};
+use crate::server::{self, Fault, Faults, ServerState, StatementLog};
 
 /// The version the emulator announces. It is at least 3.3.0.8, so the
 /// `taos` client picks the binary query protocol.
@@ -46,6 +46,7 @@ pub struct Emulator {
     engine: Option<Arc<Engine>>,
     executor: Arc<dyn Executor>,
     log: Option<Arc<StatementLog>>,
+    faults: Arc<Faults>,
     stop: watch::Sender<bool>,
     runner: Option<Runner>,
 }
@@ -128,6 +129,12 @@ impl Emulator {
         self.log.as_ref().map(|l| l.snapshot()).unwrap_or_default()
     }
 
+    /// Injects `fault` from now on (see [`Fault`]); it counts matches from
+    /// the next statement.
+    pub fn inject(&self, fault: Fault) {
+        self.faults.add(fault);
+    }
+
     /// Forgets the statements recorded so far.
     pub fn clear_statements(&self) {
         if let Some(log) = &self.log {
@@ -193,6 +200,7 @@ pub struct EmulatorBuilder {
     listen: Option<SocketAddr>,
     record: bool,
     version: Option<String>,
+    faults: Vec<Fault>,
 }
 
 impl fmt::Debug for EmulatorBuilder {
@@ -203,6 +211,7 @@ impl fmt::Debug for EmulatorBuilder {
             .field("listen", &self.listen)
             .field("record", &self.record)
             .field("version", &self.version)
+            .field("faults", &self.faults)
             .finish()
     }
 }
@@ -243,6 +252,12 @@ impl EmulatorBuilder {
     /// anything else.
     pub fn server_version(mut self, version: impl Into<String>) -> Self {
         self.version = Some(version.into());
+        self
+    }
+
+    /// Injects `fault` into the statements the emulator runs (see [`Fault`]).
+    pub fn fault(mut self, fault: Fault) -> Self {
+        self.faults.push(fault);
         self
     }
 
@@ -317,6 +332,7 @@ impl EmulatorBuilder {
             engine,
             executor,
             log,
+            faults: Arc::new(Faults::new(self.faults)),
         })
     }
 }
@@ -328,6 +344,7 @@ struct Setup {
     engine: Option<Arc<Engine>>,
     executor: Arc<dyn Executor>,
     log: Option<Arc<StatementLog>>,
+    faults: Arc<Faults>,
 }
 
 impl Setup {
@@ -337,7 +354,9 @@ impl Setup {
             self.version.clone(),
             self.log.clone(),
             stopped,
-        );
+        )
+        .with_engine(self.engine.clone())
+        .with_faults(Arc::clone(&self.faults));
         server::router(Arc::new(state))
     }
 
@@ -352,6 +371,7 @@ impl Setup {
             engine: self.engine,
             executor: self.executor,
             log: self.log,
+            faults: self.faults,
             stop,
             runner: Some(runner),
         }

@@ -10,3 +10,4 @@ pub mod sql;
 
 pub use emulator::{Emulator, EmulatorBuilder, SERVER_VERSION};
 pub use engine::Engine;
+pub use server::{Fault, FaultAction};

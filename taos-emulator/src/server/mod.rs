@@ -1,10 +1,13 @@
 //! The network side of the emulator: taosAdapter's `/ws` WebSocket endpoint
 //! and its `/rest/sql` HTTP endpoint, both over one listener.
 
+mod faults;
 mod rest;
 mod tcp;
 mod ws;
 
+pub(crate) use faults::Faults;
+pub use faults::{Fault, FaultAction};
 pub(crate) use tcp::QuickListener;
 
 use std::sync::Arc;
@@ -16,6 +19,8 @@ use parking_lot::Mutex;
 use tokio::sync::watch;
 
 use crate::api::{Executor, Output, Session, TdError};
+use crate::engine::bound::BoundBatch;
+use crate::engine::Engine;
 
 /// The user and password the emulator accepts, as on a fresh TDengine.
 pub(crate) const USER: &str = "root";
@@ -46,6 +51,25 @@ pub(crate) struct ServerState {
     pub(crate) version: String,
     log: Option<Arc<StatementLog>>,
     shutdown: watch::Receiver<bool>,
+    /// The engine behind `executor`, when it is one: bound statements then
+    /// go to its columnar insert instead of being rendered as SQL.
+    engine: Option<Arc<Engine>>,
+    faults: Arc<Faults>,
+}
+
+/// Why a statement did not run.
+#[derive(Debug)]
+pub(crate) enum Refused {
+    /// It failed (for real or by an injected fault).
+    Error(TdError),
+    /// An injected fault drops the connection.
+    Drop,
+}
+
+impl From<TdError> for Refused {
+    fn from(e: TdError) -> Self {
+        Refused::Error(e)
+    }
 }
 
 impl ServerState {
@@ -60,7 +84,81 @@ impl ServerState {
             version,
             log,
             shutdown,
+            engine: None,
+            faults: Arc::default(),
         }
+    }
+
+    /// Sends bound statements to `engine`'s columnar insert.
+    pub(crate) fn with_engine(mut self, engine: Option<Arc<Engine>>) -> Self {
+        self.engine = engine;
+        self
+    }
+
+    /// Injects `faults` into the statements run.
+    pub(crate) fn with_faults(mut self, faults: Arc<Faults>) -> Self {
+        self.faults = faults;
+        self
+    }
+
+    /// Whether bound statements go to the engine's columnar insert.
+    pub(crate) fn native_bind(&self) -> bool {
+        self.engine.is_some()
+    }
+
+    /// The injected fault `sql` hits, if any.
+    pub(crate) fn fault(&self, sql: &str) -> Result<(), Refused> {
+        match self.faults.check(sql) {
+            None => Ok(()),
+            Some(FaultAction::Fail(e)) => Err(Refused::Error(e)),
+            Some(_) => Err(Refused::Drop),
+        }
+    }
+
+    /// Client SQL with faults applied: a drop becomes [`Refused::Drop`].
+    pub(crate) async fn run_checked(
+        self: &Arc<Self>,
+        session: Arc<Mutex<Session>>,
+        sql: String,
+    ) -> Result<Output, Refused> {
+        self.fault(&sql)?;
+        Ok(self.run_unfaulted(session, sql).await?)
+    }
+
+    /// Whether statements are recorded.
+    pub(crate) fn recording(&self) -> bool {
+        self.log.is_some()
+    }
+
+    /// Bound batches through the engine's columnar insert on the blocking
+    /// pool; `label` (the prepared SQL) is what faults see, and the log
+    /// records the equivalent INSERTs (`rendered`) as it always has.
+    pub(crate) async fn run_bound(
+        self: &Arc<Self>,
+        session: Arc<Mutex<Session>>,
+        label: &str,
+        rows: usize,
+        batches: Vec<BoundBatch>,
+        rendered: Option<Vec<String>>,
+    ) -> Result<usize, Refused> {
+        self.fault(label)?;
+        if let Some(log) = &self.log {
+            match rendered {
+                Some(statements) => statements.iter().for_each(|s| log.push(s)),
+                None => log.push(&format!("{label} /* {rows} rows bound */")),
+            }
+        }
+        let Some(engine) = self.engine.clone() else {
+            return Err(Refused::Error(TdError::new(
+                0xFFFF,
+                "no engine for bound rows",
+            )));
+        };
+        let task = tokio::task::spawn_blocking(move || {
+            let session = session.lock().clone();
+            engine.insert_bound(&session, &batches)
+        });
+        Ok(task.await.unwrap_or_else(|_| Err(engine_failure()))?)
     }
 
     pub(crate) fn credentials_match(&self, user: &str, password: &str) -> bool {
@@ -77,7 +175,22 @@ impl ServerState {
     /// The session lock is per connection and only held while the engine
     /// runs; the engine returns finished blocks, so nothing is locked while
     /// they are streamed.
+    /// An injected fault fails the statement; one that drops connections
+    /// fails it with "connection is broken" here, where there is no socket
+    /// to drop (REST).
     pub(crate) async fn run_in(
+        self: &Arc<Self>,
+        session: Arc<Mutex<Session>>,
+        sql: String,
+    ) -> Result<Output, TdError> {
+        match self.run_checked(session, sql).await {
+            Ok(output) => Ok(output),
+            Err(Refused::Error(e)) => Err(e),
+            Err(Refused::Drop) => Err(TdError::new(0x0018, "Conn is broken")),
+        }
+    }
+
+    async fn run_unfaulted(
         self: &Arc<Self>,
         session: Arc<Mutex<Session>>,
         sql: String,

@@ -10,14 +10,14 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use parking_lot::Mutex;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, Notify};
 
 use super::reply::{FetchStep, QueryOutcome, RawFetch, Reply, StmtExtra};
 use super::request::{ConnArgs, Request, StmtOp};
 use super::results::{block_summary, Current, Next, ResultStore};
-use super::stmt::Statements;
+use super::stmt::{Exec, Statements};
 use crate::api::{Output, Session, TdError};
-use crate::server::ServerState;
+use crate::server::{Refused, ServerState};
 
 /// A reply on its way to the writer, with the time its request arrived.
 pub(crate) type Outgoing = (Reply, Instant);
@@ -33,6 +33,8 @@ pub(crate) struct Connection {
     results: Arc<ResultStore>,
     statements: Statements,
     out: mpsc::Sender<Outgoing>,
+    /// Notified when an injected fault drops this connection.
+    kill: Arc<Notify>,
 }
 
 /// The socket's writer has gone: the connection is over.
@@ -40,7 +42,11 @@ pub(crate) struct Connection {
 pub(crate) struct Disconnected;
 
 impl Connection {
-    pub(crate) fn new(state: Arc<ServerState>, out: mpsc::Sender<Outgoing>) -> Self {
+    pub(crate) fn new(
+        state: Arc<ServerState>,
+        out: mpsc::Sender<Outgoing>,
+        kill: Arc<Notify>,
+    ) -> Self {
         Connection {
             state,
             logged_in: false,
@@ -48,6 +54,7 @@ impl Connection {
             results: Arc::default(),
             statements: Statements::default(),
             out,
+            kill,
         }
     }
 
@@ -217,7 +224,7 @@ impl Connection {
                 .map(|()| (stmt_id, StmtExtra::None)),
             StmtOp::BindBlock(block) => self
                 .statements
-                .bind_block(stmt_id, &block)
+                .bind_block(stmt_id, block)
                 .map(|()| (stmt_id, StmtExtra::None)),
             StmtOp::BindJson(columns) => self
                 .statements
@@ -227,10 +234,14 @@ impl Connection {
                 .statements
                 .add_batch(stmt_id)
                 .map(|()| (stmt_id, StmtExtra::None)),
-            StmtOp::Exec => self
-                .exec_statement(stmt_id)
-                .await
-                .map(|affected| (stmt_id, StmtExtra::Affected(affected))),
+            StmtOp::Exec => match self.exec_statement(stmt_id).await {
+                Ok(affected) => Ok((stmt_id, StmtExtra::Affected(affected))),
+                Err(Refused::Error(e)) => Err(e),
+                Err(Refused::Drop) => {
+                    self.kill.notify_one();
+                    return None;
+                }
+            },
             StmtOp::Close => {
                 self.statements.close(stmt_id);
                 return None;
@@ -252,17 +263,34 @@ impl Connection {
         })
     }
 
-    /// Runs the INSERTs for everything bound since the last exec.
-    async fn exec_statement(&mut self, stmt_id: u64) -> Result<usize, TdError> {
-        let mut affected = 0;
-        for sql in self.statements.take_inserts(stmt_id)? {
-            if let Output::Affected(rows) =
-                self.state.run_in(Arc::clone(&self.session), sql).await?
-            {
-                affected += rows;
+    /// Writes everything bound since the last exec: natively through the
+    /// engine's columnar insert (all or nothing), or as INSERT statements.
+    async fn exec_statement(&mut self, stmt_id: u64) -> Result<usize, Refused> {
+        match self.statements.take_exec(
+            stmt_id,
+            self.state.native_bind(),
+            self.state.recording(),
+        )? {
+            Exec::Bound(batches, rows, rendered) => {
+                let label = self.statements.sql(stmt_id).to_owned();
+                self.state
+                    .run_bound(Arc::clone(&self.session), &label, rows, batches, rendered)
+                    .await
+            }
+            Exec::Sql(inserts) => {
+                let mut affected = 0;
+                for sql in inserts {
+                    if let Output::Affected(rows) = self
+                        .state
+                        .run_checked(Arc::clone(&self.session), sql)
+                        .await?
+                    {
+                        affected += rows;
+                    }
+                }
+                Ok(affected)
             }
         }
-        Ok(affected)
     }
 
     fn spawn_query(&self, action: &'static str, req_id: u64, sql: String, started: Instant) {
@@ -270,14 +298,16 @@ impl Connection {
         let session = Arc::clone(&self.session);
         let results = Arc::clone(&self.results);
         let out = self.out.clone();
+        let kill = Arc::clone(&self.kill);
         tokio::spawn(async move {
-            let reply = match state.run_in(session, sql).await {
+            let reply = match state.run_checked(session, sql).await {
                 Ok(output) => Reply::Query {
                     action,
                     req_id,
                     outcome: register(&results, output),
                 },
-                Err(error) => Reply::error(action, req_id, error),
+                Err(Refused::Error(error)) => Reply::error(action, req_id, error),
+                Err(Refused::Drop) => return kill.notify_one(),
             };
             // A closed socket just drops the reply.
             let _ = out.send((reply, started)).await;

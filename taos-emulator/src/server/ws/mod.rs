@@ -13,7 +13,7 @@ use axum::extract::State;
 use axum::response::Response;
 use futures::stream::{SplitSink, SplitStream};
 use futures::{SinkExt, StreamExt};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, Notify};
 
 use self::connection::{Connection, Outgoing};
 use super::ServerState;
@@ -41,11 +41,13 @@ async fn serve(socket: WebSocket, state: Arc<ServerState>) {
     let (sink, stream) = socket.split();
     let (tx, rx) = mpsc::channel(OUTGOING_CAPACITY);
     let writer = tokio::spawn(write_replies(sink, rx));
-    let connection = Connection::new(state, tx);
+    let kill = Arc::new(Notify::new());
+    let connection = Connection::new(state, tx, Arc::clone(&kill));
     tracing::debug!("websocket connection opened");
     tokio::select! {
         () = read_requests(connection, stream) => {}
         _ = shutdown.wait_for(|stop| *stop) => {}
+        () = kill.notified() => tracing::debug!("an injected fault drops the connection"),
     }
     tracing::debug!("websocket connection closed");
     // Dropping the socket ends the TCP connection without a Close frame,

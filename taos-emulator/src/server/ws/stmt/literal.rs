@@ -40,7 +40,7 @@ pub(crate) fn json(v: &Value) -> String {
     }
 }
 
-fn malformed(what: &str) -> TdError {
+pub(super) fn malformed(what: &str) -> TdError {
     TdError::new(
         ADAPTER_ERROR,
         format!("parse row block info error, err:{what}"),
@@ -48,16 +48,16 @@ fn malformed(what: &str) -> TdError {
 }
 
 /// A bounds-checked little-endian reader over a block.
-struct Reader<'a>(&'a [u8]);
+pub(super) struct Reader<'a>(pub(super) &'a [u8]);
 
 impl Reader<'_> {
-    fn bytes(&self, at: usize, len: usize) -> Result<&[u8], TdError> {
+    pub(super) fn bytes(&self, at: usize, len: usize) -> Result<&[u8], TdError> {
         at.checked_add(len)
             .and_then(|end| self.0.get(at..end))
             .ok_or_else(|| malformed("block is truncated"))
     }
 
-    fn u32(&self, at: usize) -> Result<u32, TdError> {
+    pub(super) fn u32(&self, at: usize) -> Result<u32, TdError> {
         let b = self.bytes(at, 4)?;
         Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
     }
@@ -65,12 +65,12 @@ impl Reader<'_> {
 
 /// How a column's values are stored.
 #[derive(Debug, Clone, Copy)]
-enum Layout {
+pub(super) enum Layout {
     Fixed(usize),
     Var,
 }
 
-fn layout(ty: u8) -> Result<Layout, TdError> {
+pub(super) fn layout(ty: u8) -> Result<Layout, TdError> {
     Ok(match ty {
         1 | 2 | 11 => Layout::Fixed(1),
         3 | 12 => Layout::Fixed(2),

@@ -1,18 +1,23 @@
 //! Prepared statements (stmt v1) of one connection.
 //!
-//! Bound rows are buffered per target table and turned into plain INSERT
-//! statements at `exec` (see [`template`]).
+//! Bound blocks are buffered per target table. At `exec` they go to the
+//! engine's columnar insert as they are ([`Exec::Bound`]); with a custom
+//! executor, or after a JSON `bind`, they become plain INSERT statements
+//! instead ([`Exec::Sql`], see [`template`]).
 
+mod check;
 mod literal;
 mod template;
 
 use std::collections::HashMap;
 
+use bytes::Bytes;
 use serde_json::Value;
 
 use self::template::Template;
 use super::reply::ADAPTER_ERROR;
 use crate::api::TdError;
+use crate::engine::bound::BoundBatch;
 
 /// TDengine's limit on the length of one SQL statement.
 const MAX_SQL_LEN: usize = 1 << 20;
@@ -22,12 +27,62 @@ const MAX_SQL_LEN: usize = 1 << 20;
 struct Batch {
     table: Option<String>,
     tags: Vec<String>,
-    rows: Vec<Vec<String>>,
+    rows: Rows,
+}
+
+/// Bound rows as they arrived.
+#[derive(Debug)]
+enum Rows {
+    /// Raw blocks of binary `bind`s, already checked.
+    Blocks(Vec<Bytes>),
+    /// SQL literals of JSON `bind`s.
+    Literals(Vec<Vec<String>>),
+}
+
+impl Rows {
+    fn count(&self) -> usize {
+        match self {
+            Rows::Blocks(blocks) => blocks.iter().map(|b| block_rows_count(b)).sum(),
+            Rows::Literals(rows) => rows.len(),
+        }
+    }
+
+    fn into_literals(self) -> Result<Vec<Vec<String>>, TdError> {
+        match self {
+            Rows::Literals(rows) => Ok(rows),
+            Rows::Blocks(blocks) => {
+                let mut rows = Vec::new();
+                for b in &blocks {
+                    rows.extend(literal::block_rows(b)?);
+                }
+                Ok(rows)
+            }
+        }
+    }
+}
+
+/// The row count of a checked block.
+fn block_rows_count(block: &[u8]) -> usize {
+    block
+        .get(8..12)
+        .map_or(0, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
+}
+
+/// What an `exec` runs.
+#[derive(Debug)]
+pub(crate) enum Exec {
+    /// Batches for the engine's columnar insert, their row count and, when
+    /// asked for (the statement log), the equivalent INSERT statements.
+    Bound(Vec<BoundBatch>, usize, Option<Vec<String>>),
+    /// Plain INSERT statements.
+    Sql(Vec<String>),
 }
 
 #[derive(Debug, Default)]
 struct Statement {
     template: Option<Template>,
+    /// The prepared SQL, as the statement log and faults see an `exec`.
+    sql: String,
     table: Option<String>,
     tags: Vec<String>,
     batches: Vec<Batch>,
@@ -54,6 +109,7 @@ impl Statements {
         let template = Template::parse(sql)?;
         *stmt = Statement {
             template: Some(template),
+            sql: sql.to_owned(),
             ..Statement::default()
         };
         Ok(true)
@@ -78,14 +134,14 @@ impl Statements {
     }
 
     /// Binary `bind`: one raw block column per `?` in VALUES.
-    pub(crate) fn bind_block(&mut self, id: u64, block: &[u8]) -> Result<(), TdError> {
+    pub(crate) fn bind_block(&mut self, id: u64, block: Bytes) -> Result<(), TdError> {
         let stmt = self.get(id)?;
         let columns = stmt.template()?.columns();
-        let rows = literal::block_rows(block)?;
-        if rows.first().is_some_and(|row| row.len() != columns) {
+        let (rows, cols) = check::check_block(&block)?;
+        if rows > 0 && cols != columns {
             return Err(TdError::new(ADAPTER_ERROR, "stmt column count not match"));
         }
-        stmt.push_rows(rows);
+        stmt.push(Rows::Blocks(vec![block]));
         Ok(())
     }
 
@@ -105,7 +161,7 @@ impl Statements {
         let rows = (0..rows)
             .map(|r| columns.iter().map(|c| literal::json(&c[r])).collect())
             .collect();
-        stmt.push_rows(rows);
+        stmt.push(Rows::Literals(rows));
         Ok(())
     }
 
@@ -114,24 +170,82 @@ impl Statements {
         self.get(id)?.template().map(|_| ())
     }
 
-    /// `exec`: the INSERT statements for everything bound since the last exec.
-    pub(crate) fn take_inserts(&mut self, id: u64) -> Result<Vec<String>, TdError> {
+    /// `exec`: what to run for everything bound since the last exec. With
+    /// `native`, binary binds go to the engine as blocks (rendered as SQL
+    /// too when `render` asks for it).
+    pub(crate) fn take_exec(
+        &mut self,
+        id: u64,
+        native: bool,
+        render: bool,
+    ) -> Result<Exec, TdError> {
         let stmt = self.get(id)?;
         let template = stmt.template()?.clone();
         let batches = std::mem::take(&mut stmt.batches);
-        let mut inserts = Vec::new();
-        for batch in &batches {
-            if template.has_table_slot() && batch.table.is_none() {
-                return Err(TdError::new(ADAPTER_ERROR, "stmt table name is not set"));
+        if template.has_table_slot() && batches.iter().any(|b| b.table.is_none()) {
+            return Err(TdError::new(ADAPTER_ERROR, "stmt table name is not set"));
+        }
+        let all_blocks = batches.iter().all(|b| matches!(b.rows, Rows::Blocks(_)));
+        if native && all_blocks {
+            let placeholders = vec![vec!["NULL".to_owned(); template.columns()]];
+            let mut bound = Vec::with_capacity(batches.len());
+            let mut rows = 0;
+            let mut rendered = render.then(Vec::new);
+            for batch in batches {
+                rows += batch.rows.count();
+                if let (Some(out), Rows::Blocks(blocks)) = (&mut rendered, &batch.rows) {
+                    let mut literals = Vec::new();
+                    for b in blocks {
+                        literals.extend(literal::block_rows(b)?);
+                    }
+                    out.extend(template.render(
+                        batch.table.as_deref(),
+                        &batch.tags,
+                        &literals,
+                        MAX_SQL_LEN,
+                    ));
+                }
+                let head = template
+                    .render(
+                        batch.table.as_deref(),
+                        &batch.tags,
+                        &placeholders,
+                        usize::MAX,
+                    )
+                    .pop()
+                    .unwrap_or_default();
+                let Rows::Blocks(blocks) = batch.rows else {
+                    continue;
+                };
+                bound.push(BoundBatch { head, blocks });
             }
+            return Ok(Exec::Bound(bound, rows, rendered));
+        }
+        let mut inserts = Vec::new();
+        for batch in batches {
+            let rows = batch.rows.into_literals()?;
             inserts.extend(template.render(
                 batch.table.as_deref(),
                 &batch.tags,
-                &batch.rows,
+                &rows,
                 MAX_SQL_LEN,
             ));
         }
-        Ok(inserts)
+        Ok(Exec::Sql(inserts))
+    }
+
+    /// `exec` as plain INSERT statements.
+    #[cfg(test)]
+    fn take_inserts(&mut self, id: u64) -> Result<Vec<String>, TdError> {
+        match self.take_exec(id, false, false)? {
+            Exec::Sql(sql) => Ok(sql),
+            Exec::Bound(..) => Ok(Vec::new()),
+        }
+    }
+
+    /// The prepared SQL of statement `id` (empty before `prepare`).
+    pub(crate) fn sql(&self, id: u64) -> &str {
+        self.open.get(&id).map_or("", |s| s.sql.as_str())
     }
 
     /// `close`.
@@ -153,17 +267,25 @@ impl Statement {
             .ok_or_else(|| TdError::new(ADAPTER_ERROR, "stmt is not prepared"))
     }
 
-    fn push_rows(&mut self, rows: Vec<Vec<String>>) {
-        match self.batches.last_mut() {
-            Some(last) if last.table == self.table && last.tags == self.tags => {
-                last.rows.extend(rows)
+    fn push(&mut self, rows: Rows) {
+        if let Some(last) = self.batches.last_mut() {
+            if last.table == self.table && last.tags == self.tags {
+                match (&mut last.rows, rows) {
+                    (Rows::Blocks(a), Rows::Blocks(b)) => return a.extend(b),
+                    (Rows::Literals(a), Rows::Literals(b)) => return a.extend(b),
+                    (_, rows) => return self.push_new(rows),
+                }
             }
-            _ => self.batches.push(Batch {
-                table: self.table.clone(),
-                tags: self.tags.clone(),
-                rows,
-            }),
         }
+        self.push_new(rows);
+    }
+
+    fn push_new(&mut self, rows: Rows) {
+        self.batches.push(Batch {
+            table: self.table.clone(),
+            tags: self.tags.clone(),
+            rows,
+        });
     }
 }
 
@@ -173,11 +295,12 @@ mod tests {
     use serde_json::json;
     use taos_query::common::views::{views_to_raw_block, ColumnView};
 
-    fn block(ts: Vec<i64>, v: Vec<i32>) -> Vec<u8> {
+    fn block(ts: Vec<i64>, v: Vec<i32>) -> Bytes {
         views_to_raw_block(&[
             ColumnView::from_millis_timestamp(ts),
             ColumnView::from_ints(v),
         ])
+        .into()
     }
 
     #[test]
@@ -192,10 +315,10 @@ mod tests {
         stmts.set_table_name(id, "d1").unwrap();
         stmts.set_tags(id, &[json!(7)]).unwrap();
         stmts
-            .bind_block(id, &block(vec![1, 2], vec![10, 20]))
+            .bind_block(id, block(vec![1, 2], vec![10, 20]))
             .unwrap();
         stmts.add_batch(id).unwrap();
-        stmts.bind_block(id, &block(vec![3], vec![30])).unwrap();
+        stmts.bind_block(id, block(vec![3], vec![30])).unwrap();
         stmts.set_table_name(id, "d2").unwrap();
         stmts.set_tags(id, &[json!(8)]).unwrap();
         stmts
@@ -229,10 +352,10 @@ mod tests {
         );
         let one_column = views_to_raw_block(&[ColumnView::from_ints(vec![1])]);
         assert_eq!(
-            stmts.bind_block(id, &one_column).unwrap_err().message,
+            stmts.bind_block(id, one_column.into()).unwrap_err().message,
             "stmt column count not match"
         );
-        stmts.bind_block(id, &block(vec![1], vec![1])).unwrap();
+        stmts.bind_block(id, block(vec![1], vec![1])).unwrap();
         assert_eq!(
             stmts.take_inserts(id).unwrap_err().message,
             "stmt table name is not set"
