@@ -365,3 +365,44 @@ fn subqueries_in_from() {
         0x2600
     );
 }
+
+#[test]
+fn diff_and_csum_follow_each_timeline() {
+    let (e, mut s) = engine(&[
+        "CREATE DATABASE d",
+        "USE d",
+        "CREATE STABLE st (ts TIMESTAMP, v INT, f DOUBLE) TAGS (t INT)",
+        "INSERT INTO a USING st TAGS (1) VALUES (1700000001000, 1, 1.5) (1700000002000, 4, NULL) (1700000003000, 2, 2.5) \
+         b USING st TAGS (2) VALUES (1700000001500, 10, 1.0) (1700000002500, 30, 2.0)",
+    ]);
+    let r = query(&e, &mut s, "SELECT ts, diff(v) FROM a");
+    assert_eq!(r.names, vec!["ts", "diff(v)"]);
+    assert_eq!(r.types[1], Ty::BigInt);
+    assert_eq!(r.text(), vec![vec!["1700000002000", "3"], vec!["1700000003000", "-2"]]);
+    assert_eq!(
+        query(&e, &mut s, "SELECT diff(v, 1) FROM a").col(0),
+        vec!["3"]
+    );
+    let r = query(
+        &e,
+        &mut s,
+        "SELECT tbname, csum(f) FROM st PARTITION BY tbname ORDER BY tbname, ts",
+    );
+    assert_eq!(
+        r.text(),
+        vec![
+            vec!["a", "1.5"],
+            vec!["a", "4"],
+            vec!["b", "1"],
+            vec!["b", "3"]
+        ]
+    );
+    let r = query(&e, &mut s, "SELECT csum(v) FROM st");
+    assert_eq!(r.col(0), vec!["1", "11", "15", "45", "47"]);
+    exec(&e, &mut s, "INSERT INTO b VALUES (1700000001000, 5, 5.0)");
+    assert_eq!(err(&e, &mut s, "SELECT diff(v) FROM st").code, 0x2805);
+    assert_eq!(
+        err(&e, &mut s, "SELECT diff(v), count(*) FROM a").code,
+        0x2600
+    );
+}

@@ -3,6 +3,7 @@
 use super::eval::{eval, RowCtx};
 use super::like::Pattern;
 use super::plan::{AggFn, AggSpec, CExpr, MathFn, Scalar};
+use super::rowfn::{RowFn, RowFnSpec};
 use super::Relation;
 use crate::api::TdError;
 use crate::engine::error::{invalid_column, wrong_value_type};
@@ -34,6 +35,8 @@ pub struct Compiler<'r, 'a> {
     pub has_selection: bool,
     /// A window clause is present, so `_wstart`/`_wend`/`_wduration` resolve.
     pub window: bool,
+    /// DIFF/CSUM calls; each reads as `CExpr::Agg(i)` of the row's values.
+    pub row_fns: Vec<RowFnSpec>,
 }
 
 fn is_numeric(ty: Ty) -> bool {
@@ -313,6 +316,9 @@ impl Compiler<'_, '_> {
         if let Some(f) = AggFn::by_name(name) {
             return self.aggregate(f, name, args, star);
         }
+        if let Some(f) = RowFn::by_name(name) {
+            return self.row_fn(f, name, args);
+        }
         if star {
             return Err(para_num(name));
         }
@@ -455,6 +461,47 @@ impl Compiler<'_, '_> {
             }
         };
         Ok((CExpr::Func(f, cargs), out))
+    }
+
+    fn row_fn(
+        &mut self,
+        f: RowFn,
+        name: &str,
+        args: &[Expr],
+    ) -> Result<(CExpr, DataType), TdError> {
+        if self.agg_mode || self.window {
+            return Err(TdError::new(
+                0x2600,
+                format!(
+                    "syntax error near \"{name}\" (cannot be mixed with aggregates or windows)"
+                ),
+            ));
+        }
+        let arity = if f == RowFn::Diff { 1..=2 } else { 1..=1 };
+        if !arity.contains(&args.len()) {
+            return Err(para_num(name));
+        }
+        let (arg, t) = self.compile(&args[0])?;
+        if !is_numeric(t.ty) && t.ty != Ty::Timestamp {
+            return Err(para_type(name));
+        }
+        let ignore_negative = match args.get(1).map(|a| self.compile(a)).transpose()? {
+            None => false,
+            Some((CExpr::Const(Value::Int(0)), _)) => false,
+            Some((CExpr::Const(Value::Int(1)), _)) => true,
+            Some(_) => return Err(para_type(name)),
+        };
+        let out = match (f, t.ty) {
+            (_, Ty::Float | Ty::Double) => dt(Ty::Double),
+            (RowFn::Csum, Ty::UTinyInt | Ty::USmallInt | Ty::UInt | Ty::UBigInt) => dt(Ty::UBigInt),
+            _ => dt(Ty::BigInt),
+        };
+        self.row_fns.push(RowFnSpec {
+            func: f,
+            arg,
+            ignore_negative,
+        });
+        Ok((CExpr::Agg(self.row_fns.len() - 1), out))
     }
 
     fn aggregate(

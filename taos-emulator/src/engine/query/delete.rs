@@ -30,6 +30,7 @@ pub fn delete(
         agg_mode: false,
         has_selection: false,
         window: false,
+        row_fns: Vec::new(),
     };
     let filter = match filter {
         Some(f) if has_aggregate(f) => {

@@ -10,6 +10,7 @@ mod group;
 mod like;
 mod plan;
 mod relation;
+mod rowfn;
 mod window;
 mod windowed;
 
@@ -137,6 +138,7 @@ fn run(rel: Option<&Relation>, s: &Select, session: &Session) -> Result<Rows, Td
         agg_mode: false,
         has_selection: items.iter().any(|(e, _)| has_selection(e)),
         window: s.window.is_some(),
+        row_fns: Vec::new(),
     };
     let filter = match &s.filter {
         Some(f) if has_aggregate(f) => {
@@ -227,6 +229,9 @@ fn run(rel: Option<&Relation>, s: &Select, session: &Session) -> Result<Rows, Td
                     rows.push(exprs.iter().map(|e| eval(e, &rc)).collect());
                 }
             }
+        }
+        Some(rel) if !cx.row_fns.is_empty() => {
+            rows = rowfn::run(rel, &filter, &keys, &cx.row_fns, &exprs, bounds, grouped)?;
         }
         Some(rel) if !agg_mode => {
             'scan: for seg in &rel.segments {

@@ -1,0 +1,160 @@
+//! DIFF and CSUM: functions whose value depends on the previous rows of the
+//! same timeline (one per partition; a super table without PARTITION BY is
+//! one merged timeline).
+
+use super::eval::{eval, RowCtx};
+use super::plan::CExpr;
+use super::relation::Relation;
+use crate::api::TdError;
+use crate::engine::value::{Key, Value};
+use std::collections::HashMap;
+
+/// The row-sequence functions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowFn {
+    /// DIFF(x[, ignore_negative]): change from the previous non-NULL value.
+    Diff,
+    /// CSUM(x): running sum.
+    Csum,
+}
+
+impl RowFn {
+    /// By lowercase name.
+    pub fn by_name(name: &str) -> Option<RowFn> {
+        match name {
+            "diff" => Some(RowFn::Diff),
+            "csum" => Some(RowFn::Csum),
+            _ => None,
+        }
+    }
+}
+
+/// One DIFF/CSUM call of the query.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RowFnSpec {
+    /// Function.
+    pub func: RowFn,
+    /// Argument.
+    pub arg: CExpr,
+    /// DIFF's second argument = 1: negative changes are dropped.
+    pub ignore_negative: bool,
+}
+
+/// Rows of a query using DIFF/CSUM, each with its partition number appended.
+pub fn run(
+    rel: &Relation,
+    filter: &Option<CExpr>,
+    keys: &[CExpr],
+    fns: &[RowFnSpec],
+    exprs: &[CExpr],
+    bounds: (i64, i64),
+    grouped: bool,
+) -> Result<Vec<Vec<Value>>, TdError> {
+    let mut pids: HashMap<Key, usize> = HashMap::new();
+    let mut entries: Vec<(usize, i64, usize, usize)> = Vec::new();
+    for (si, seg) in rel.segments.iter().enumerate() {
+        let range = if rel.has_ts {
+            seg.data.range(bounds.0, bounds.1)
+        } else {
+            0..seg.data.len()
+        };
+        for r in range {
+            let rc = ctx(rel, si, r, &[]);
+            if matches!(filter, Some(f) if !eval(f, &rc).truthy()) {
+                continue;
+            }
+            let key = Key(keys.iter().map(|k| eval(k, &rc)).collect());
+            let next = pids.len();
+            let pid = *pids.entry(key).or_insert(next);
+            entries.push((pid, seg.data.ts.get(r).copied().unwrap_or(0), si, r));
+        }
+    }
+    entries.sort_by_key(|e| (e.0, e.1));
+    if entries
+        .windows(2)
+        .any(|w| w[0].0 == w[1].0 && w[0].1 == w[1].1 && rel.has_ts)
+    {
+        return Err(TdError::new(
+            0x2805,
+            "Duplicate timestamps not allowed in function",
+        ));
+    }
+    let mut state: Vec<Option<(usize, Value)>> = vec![None; fns.len()];
+    let mut rows = Vec::new();
+    for (pid, _, si, r) in entries {
+        let mut vals = Vec::with_capacity(fns.len());
+        let mut keep = true;
+        for (f, st) in fns.iter().zip(state.iter_mut()) {
+            let v = eval(&f.arg, &ctx(rel, si, r, &[]));
+            if v.is_null() {
+                keep &= f.func == RowFn::Diff;
+                vals.push(Value::Null);
+                continue;
+            }
+            let prev = st.take().filter(|(p, _)| *p == pid).map(|(_, v)| v);
+            let out = match f.func {
+                RowFn::Diff => match &prev {
+                    None => {
+                        keep = false;
+                        Value::Null
+                    }
+                    Some(p) => diff(&v, p, f.ignore_negative, &mut keep),
+                },
+                RowFn::Csum => add(prev.as_ref(), &v),
+            };
+            *st = Some((
+                pid,
+                if f.func == RowFn::Csum {
+                    out.clone()
+                } else {
+                    v
+                },
+            ));
+            vals.push(out);
+        }
+        if !keep {
+            continue;
+        }
+        let rc = ctx(rel, si, r, &vals);
+        let mut row: Vec<Value> = exprs.iter().map(|e| eval(e, &rc)).collect();
+        if grouped {
+            row.push(Value::Int(pid as i64));
+        }
+        rows.push(row);
+    }
+    Ok(rows)
+}
+
+fn ctx<'c, 'a>(rel: &'c Relation<'a>, si: usize, r: usize, vals: &'c [Value]) -> RowCtx<'c, 'a> {
+    RowCtx {
+        seg: Some(&rel.segments[si]),
+        row: r,
+        aggs: vals,
+        keys: &[],
+        win: [0; 3],
+    }
+}
+
+fn diff(v: &Value, prev: &Value, ignore_negative: bool, keep: &mut bool) -> Value {
+    let out = match (v, prev) {
+        (Value::Float(_), _) | (_, Value::Float(_)) => {
+            Value::Float(v.as_f64().unwrap_or(0.0) - prev.as_f64().unwrap_or(0.0))
+        }
+        _ => Value::Int((v.as_i128().unwrap_or(0) - prev.as_i128().unwrap_or(0)) as i64),
+    };
+    if ignore_negative && out.as_f64().is_some_and(|d| d < 0.0) {
+        *keep = false;
+    }
+    out
+}
+
+fn add(prev: Option<&Value>, v: &Value) -> Value {
+    match (prev, v) {
+        (None, Value::Float(f)) => Value::Float(*f),
+        (None, v) => v.clone(),
+        (Some(Value::Float(p)), v) => Value::Float(p + v.as_f64().unwrap_or(0.0)),
+        (Some(p), Value::Float(f)) => Value::Float(p.as_f64().unwrap_or(0.0) + f),
+        (Some(Value::UInt(p)), v) => Value::UInt(p.wrapping_add(v.as_i128().unwrap_or(0) as u64)),
+        (Some(p), v) => Value::Int((p.as_i128().unwrap_or(0) + v.as_i128().unwrap_or(0)) as i64),
+    }
+}
