@@ -252,3 +252,35 @@ fn now_relative_ranges_fold_to_constants() {
     let r = query(&e, &mut s, "SELECT 1 + 1, 'a' LIKE concat('%', '')");
     assert_eq!(r.text(), vec![vec!["2", "true"]]);
 }
+
+#[test]
+fn event_and_count_windows() {
+    let (e, mut s) = data();
+    // d1 currents: 1, 2, 3, 4 at minutes 0, 1, 2.5, 5.
+    let r = query(&e, &mut s, "SELECT _wstart, count(*), sum(current) FROM d1 EVENT_WINDOW START WITH current >= 2 END WITH current >= 3");
+    assert_eq!(
+        r.text(),
+        vec![
+            vec![ts(1), "2".into(), "5".into()],
+            vec![ts(5), "1".into(), "4".into()]
+        ]
+    );
+    let r = query(
+        &e,
+        &mut s,
+        "SELECT _wstart, _wend, count(*) FROM d1 COUNT_WINDOW(3)",
+    );
+    assert_eq!(
+        r.text(),
+        vec![
+            vec![ts(0), (T0 + 150_000).to_string(), "3".into()],
+            vec![ts(5), ts(5), "1".into()],
+        ]
+    );
+    let r = query(&e, &mut s, "SELECT count(*) FROM d1 COUNT_WINDOW(2, 1)");
+    assert_eq!(r.col(0), vec!["2", "2", "2"]);
+    assert_eq!(
+        err(&e, &mut s, "SELECT count(*) FROM d1 COUNT_WINDOW(1)").code,
+        0x2600
+    );
+}

@@ -316,6 +316,10 @@ pub enum Window {
     Session(Expr, (i64, char)),
     /// `STATE_WINDOW(expr)`.
     State(Expr),
+    /// `EVENT_WINDOW START WITH a END WITH b`.
+    Event(Expr, Expr),
+    /// `COUNT_WINDOW(n[, slide])`.
+    Count(u64, Option<u64>),
 }
 
 /// A SELECT statement.

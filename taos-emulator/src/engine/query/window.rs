@@ -28,6 +28,10 @@ pub enum Kind {
     Session(i64),
     /// STATE_WINDOW: the state expression.
     State(CExpr),
+    /// EVENT_WINDOW: start and end conditions.
+    Event(CExpr, CExpr),
+    /// COUNT_WINDOW: rows per window and rows to slide.
+    Count(usize, usize),
 }
 
 /// One output window of one partition.
@@ -200,6 +204,37 @@ pub fn run(
                 }
                 if let Some(c) = cur {
                     out.push(close(c, &pkeys, aggs));
+                }
+            }
+            Kind::Count(n, slide) => {
+                let mut start = 0;
+                while start < rows.len() {
+                    let end = (start + n).min(rows.len());
+                    let (ts0, at0) = rows[start];
+                    let mut c = Acc1::new(aggs, at0, ts0);
+                    for &(ts, at) in &rows[start..end] {
+                        c.feed(aggs, rel, ts, at);
+                    }
+                    out.push(close(c, &pkeys, aggs));
+                    if end == rows.len() {
+                        break;
+                    }
+                    start += slide;
+                }
+            }
+            Kind::Event(open, shut) => {
+                let mut cur: Option<Acc1> = None;
+                for &(ts, at) in &rows {
+                    let rc = row_ctx(rel, at);
+                    if cur.is_none() && eval(open, &rc).truthy() {
+                        cur = Some(Acc1::new(aggs, at, ts));
+                    }
+                    if let Some(c) = cur.as_mut() {
+                        c.feed(aggs, rel, ts, at);
+                        if eval(shut, &rc).truthy() {
+                            out.push(close(cur.take().expect("open"), &pkeys, aggs));
+                        }
+                    }
                 }
             }
             Kind::State(state) => {
@@ -399,6 +434,21 @@ pub fn resolve(
             ))
         }
         Window::Session(_, tol) => Ok((Kind::Session(units(*tol)?), None)),
+        Window::Event(open, shut) => {
+            let (open, _) = cx.compile(open)?;
+            let (shut, _) = cx.compile(shut)?;
+            Ok((Kind::Event(open, shut), None))
+        }
+        Window::Count(n, slide) => {
+            let slide = slide.unwrap_or(*n);
+            if !(2..=i32::MAX as u64).contains(n) || slide == 0 || slide > *n {
+                return Err(TdError::new(
+                    0x2600,
+                    "syntax error near \"count_window\" (count must be in [2, 2147483647] and slide in [1, count])",
+                ));
+            }
+            Ok((Kind::Count(*n as usize, slide as usize), None))
+        }
         Window::State(e) => {
             let (c, t) = cx.compile(e)?;
             if !matches!(

@@ -143,6 +143,8 @@ const RESERVED: &[&str] = &[
     "start",
     "state",
     "state_window",
+    "event_window",
+    "count_window",
     "string",
     "table",
     "tables",

@@ -235,6 +235,26 @@ impl Parser<'_> {
             self.expect(Tok::RParen)?;
             return Ok(Some(Window::Session(col, tol)));
         }
+        if self.eat_kw("event_window") {
+            self.expect_kw("start")?;
+            self.expect_kw("with")?;
+            let start = self.expr()?;
+            self.expect_kw("end")?;
+            self.expect_kw("with")?;
+            let end = self.expr()?;
+            return Ok(Some(Window::Event(start, end)));
+        }
+        if self.eat_kw("count_window") {
+            self.expect(Tok::LParen)?;
+            let n = self.uint()?;
+            let slide = if self.eat(Tok::Comma) {
+                Some(self.uint()?)
+            } else {
+                None
+            };
+            self.expect(Tok::RParen)?;
+            return Ok(Some(Window::Count(n, slide)));
+        }
         if self.eat_kw("state_window") {
             self.expect(Tok::LParen)?;
             let e = self.expr()?;
