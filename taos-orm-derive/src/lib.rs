@@ -31,3 +31,16 @@ fn derive_td_table_inner(input: proc_macro2::TokenStream) -> proc_macro2::TokenS
         Err(err) => fallback::expand(&input, &err),
     }
 }
+
+/// See `taos_orm::TdRow`.
+#[proc_macro_derive(TdRow, attributes(taos))]
+pub fn derive_td_row(input: TokenStream) -> TokenStream {
+    let input: syn::DeriveInput = match syn::parse2(input.into()) {
+        Ok(input) => input,
+        Err(err) => return err.to_compile_error().into(),
+    };
+    match expand::row::derive(&input) {
+        Ok(tokens) => tokens.into(),
+        Err(err) => err.to_compile_error().into(),
+    }
+}

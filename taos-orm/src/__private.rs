@@ -3,9 +3,10 @@
 
 use std::fmt::Write as _;
 
+pub use crate::query::{Column, ColumnRef, Query, TdColumns, TBNAME};
 pub use crate::schema::{ColumnDef, ReadField, SqlType, TableKind, TableSchema};
 pub use crate::table::{
-    ColumnSource, ReadFieldError, ReadFieldErrorKind, RowSource, TdTable, ValueSink,
+    ColumnSource, ReadFieldError, ReadFieldErrorKind, RowSource, TdRow, TdTable, ValueSink,
 };
 pub use crate::value::{TdType, TimestampValue, Value};
 pub use ::core;

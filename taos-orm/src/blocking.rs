@@ -16,7 +16,7 @@ use crate::ddl::{self, DatabaseOptions};
 use crate::decode::ColumnMap;
 use crate::error::{Error, Result};
 use crate::insert::{InsertSql, MAX_SQL_LEN};
-use crate::table::TdTable;
+use crate::table::{TdRow, TdTable};
 use crate::InsertReport;
 
 /// A source of sync connections: a [`Taos`], a reference or `Arc` to one, or
@@ -226,7 +226,7 @@ impl<C: SyncConnection> Database<C> {
     }
 
     /// Runs a query and reads every row into `T`, mapping columns by name.
-    pub fn fetch_all<T: TdTable>(&self, sql: &str) -> Result<Vec<T>> {
+    pub fn fetch_all<T: TdRow>(&self, sql: &str) -> Result<Vec<T>> {
         let guard = self.conn.acquire()?;
         let mut rs = guard.query(sql)?;
         let map = ColumnMap::new::<T>(rs.fields());
@@ -238,7 +238,7 @@ impl<C: SyncConnection> Database<C> {
     }
 
     /// Runs a query and reads its first row, if any.
-    pub fn fetch_optional<T: TdTable>(&self, sql: &str) -> Result<Option<T>> {
+    pub fn fetch_optional<T: TdRow>(&self, sql: &str) -> Result<Option<T>> {
         let guard = self.conn.acquire()?;
         let mut rs = guard.query(sql)?;
         let map = ColumnMap::new::<T>(rs.fields());
@@ -251,12 +251,12 @@ impl<C: SyncConnection> Database<C> {
     }
 
     /// Runs a query and reads its first row; [`Error::NoRows`] when empty.
-    pub fn fetch_one<T: TdTable>(&self, sql: &str) -> Result<T> {
+    pub fn fetch_one<T: TdRow>(&self, sql: &str) -> Result<T> {
         self.fetch_optional(sql)?.ok_or(Error::NoRows)
     }
 
     /// Runs a query and iterates its rows, holding one raw block at a time.
-    pub fn iter<T: TdTable>(&self, sql: &str) -> Result<RowIter<'_, C, T>> {
+    pub fn iter<T: TdRow>(&self, sql: &str) -> Result<RowIter<'_, C, T>> {
         let guard = self.conn.acquire()?;
         let rs = guard.query(sql)?;
         let map = ColumnMap::new::<T>(rs.fields());
@@ -283,7 +283,7 @@ pub struct RowIter<'a, C: SyncConnection + 'a, T> {
     _marker: std::marker::PhantomData<fn() -> T>,
 }
 
-impl<C: SyncConnection, T: TdTable> Iterator for RowIter<'_, C, T> {
+impl<C: SyncConnection, T: TdRow> Iterator for RowIter<'_, C, T> {
     type Item = Result<T>;
 
     fn next(&mut self) -> Option<Result<T>> {

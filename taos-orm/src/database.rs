@@ -12,7 +12,7 @@ use crate::ddl::{self, DatabaseOptions};
 use crate::decode::ColumnMap;
 use crate::error::{codes, Error, Result};
 use crate::insert::{InsertBatch, InsertSql, MAX_SQL_LEN};
-use crate::table::TdTable;
+use crate::table::{TdRow, TdTable};
 
 /// One database on a connection source ([`Connection`]: a `Taos`, or a pool):
 /// its name and the timestamp precision that inserts must use.
@@ -245,8 +245,8 @@ impl<C: Connection> Database<C> {
     ///
     /// [`Error::Decode`] naming the struct, field, column and types when a
     /// column is missing, a NULL meets a non-`Option` field, or types differ.
-    pub async fn fetch_all<T: TdTable>(&self, sql: &str) -> Result<Vec<T>> {
-        let span = tracing::debug_span!("taos_orm.fetch", db = %self.name, table = T::SCHEMA.name);
+    pub async fn fetch_all<T: TdRow>(&self, sql: &str) -> Result<Vec<T>> {
+        let span = tracing::debug_span!("taos_orm.fetch", db = %self.name, table = T::STRUCT_NAME);
         async {
             let started = Instant::now();
             let guard = self.conn.acquire().await?;
@@ -268,7 +268,7 @@ impl<C: Connection> Database<C> {
     }
 
     /// Runs a query and reads its first row, if any.
-    pub async fn fetch_optional<T: TdTable>(&self, sql: &str) -> Result<Option<T>> {
+    pub async fn fetch_optional<T: TdRow>(&self, sql: &str) -> Result<Option<T>> {
         let guard = self.conn.acquire().await?;
         let mut rs = guard.query(sql).await?;
         let map = ColumnMap::new::<T>(rs.fields());
@@ -285,16 +285,13 @@ impl<C: Connection> Database<C> {
     /// # Errors
     ///
     /// [`Error::NoRows`] when the result is empty.
-    pub async fn fetch_one<T: TdTable>(&self, sql: &str) -> Result<T> {
+    pub async fn fetch_one<T: TdRow>(&self, sql: &str) -> Result<T> {
         self.fetch_optional(sql).await?.ok_or(Error::NoRows)
     }
 
     /// Runs a query and yields its rows one by one, holding one raw block at a
     /// time: memory stays bounded however large the result.
-    pub fn stream<'a, T: TdTable + 'a>(
-        &'a self,
-        sql: &'a str,
-    ) -> impl Stream<Item = Result<T>> + 'a {
+    pub fn stream<'a, T: TdRow + 'a>(&'a self, sql: &'a str) -> impl Stream<Item = Result<T>> + 'a {
         struct Cursor<G> {
             // Keeps a pooled connection checked out while its result streams.
             _guard: G,

@@ -7,8 +7,8 @@
 use taos::taos_query::common::{Field, RawBlock};
 
 use crate::error::{DecodeReason, Error, Result};
-use crate::schema::TableSchema;
-use crate::table::{ColumnSource, ReadFieldError, ReadFieldErrorKind, RowSource, TdTable};
+use crate::schema::ReadField;
+use crate::table::{ColumnSource, ReadFieldError, ReadFieldErrorKind, RowSource, TdRow};
 use crate::value::{FromValueError, TdType};
 
 /// Reads every row of a raw block into `T`, mapping columns by the block's
@@ -22,7 +22,7 @@ use crate::value::{FromValueError, TdType};
 ///
 /// [`Error::Decode`] naming the struct, field, column and types when a column
 /// is missing, a NULL meets a non-`Option` field, or a type does not convert.
-pub fn decode_block<T: TdTable>(block: &RawBlock) -> Result<Vec<T>> {
+pub fn decode_block<T: TdRow>(block: &RawBlock) -> Result<Vec<T>> {
     let names = block.field_names();
     let map = ColumnMap::from_names::<T>(names.iter().map(String::as_str));
     let mut out = Vec::with_capacity(block.nrows());
@@ -33,8 +33,9 @@ pub fn decode_block<T: TdTable>(block: &RawBlock) -> Result<Vec<T>> {
 /// Where each of a struct's read fields sits in a result, by column index.
 #[derive(Debug, Clone)]
 pub(crate) struct ColumnMap {
-    schema: &'static TableSchema,
-    /// `columns[i]` is the result column of `schema.read_fields[i]`.
+    struct_name: &'static str,
+    read_fields: &'static [ReadField],
+    /// `columns[i]` is the result column of `read_fields[i]`.
     columns: Vec<Option<usize>>,
     names: Vec<String>,
 }
@@ -43,37 +44,39 @@ impl ColumnMap {
     /// Maps `T`'s fields onto a result's columns. TDengine names are
     /// case-insensitive unless backticked, and result names come back as the
     /// server stores them, so matching ignores ASCII case.
-    pub(crate) fn new<T: TdTable>(fields: &[Field]) -> Self {
+    pub(crate) fn new<T: TdRow>(fields: &[Field]) -> Self {
         Self::from_names::<T>(fields.iter().map(Field::name))
     }
 
-    fn from_names<'a, T: TdTable>(names: impl Iterator<Item = &'a str>) -> Self {
-        let schema = T::SCHEMA;
+    fn from_names<'a, T: TdRow>(names: impl Iterator<Item = &'a str>) -> Self {
         let names: Vec<String> = names.map(str::to_owned).collect();
-        let columns = schema
-            .read_fields
+        let columns = T::READ_FIELDS
             .iter()
-            .map(|f| names.iter().position(|c| c.eq_ignore_ascii_case(f.column)))
+            .enumerate()
+            .map(|(i, f)| {
+                if T::BY_POSITION {
+                    (i < names.len()).then_some(i)
+                } else {
+                    names.iter().position(|c| c.eq_ignore_ascii_case(f.column))
+                }
+            })
             .collect();
         ColumnMap {
-            schema,
+            struct_name: T::STRUCT_NAME,
+            read_fields: T::READ_FIELDS,
             columns,
             names,
         }
     }
 
     /// Decodes every row of `block`, appending to `out`.
-    pub(crate) fn decode_block<T: TdTable>(
-        &self,
-        block: &RawBlock,
-        out: &mut Vec<T>,
-    ) -> Result<()> {
-        T::read_rows(&BlockColumns { map: self, block }, out).map_err(|e| self.error(e))
+    pub(crate) fn decode_block<T: TdRow>(&self, block: &RawBlock, out: &mut Vec<T>) -> Result<()> {
+        T::from_rows(&BlockColumns { map: self, block }, out).map_err(|e| self.error(e))
     }
 
     /// Decodes one row of `block`.
-    pub(crate) fn decode_row<T: TdTable>(&self, block: &RawBlock, row: usize) -> Result<T> {
-        T::read_row(&BlockRow {
+    pub(crate) fn decode_row<T: TdRow>(&self, block: &RawBlock, row: usize) -> Result<T> {
+        T::from_row(&BlockRow {
             map: self,
             block,
             row,
@@ -82,13 +85,13 @@ impl ColumnMap {
     }
 
     fn error(&self, e: ReadFieldError) -> Error {
-        let field = &self.schema.read_fields[e.index];
+        let field = &self.read_fields[e.index];
         let column = match self.columns.get(e.index).copied().flatten() {
             Some(i) => self.names[i].clone(),
             None => field.column.to_owned(),
         };
         Error::Decode {
-            struct_name: self.schema.struct_name,
+            struct_name: self.struct_name,
             field: field.field,
             rust_type: field.rust_type,
             column,
@@ -100,7 +103,7 @@ impl ColumnMap {
     }
 }
 
-/// A whole block, as `TdTable::read_rows` sees it.
+/// A whole block, as `TdRow::from_rows` sees it.
 struct BlockColumns<'a> {
     map: &'a ColumnMap,
     block: &'a RawBlock,
@@ -141,7 +144,7 @@ impl ColumnSource for BlockColumns<'_> {
     }
 }
 
-/// One row of a block, as `TdTable::read_row` sees it.
+/// One row of a block, as `TdRow::from_row` sees it.
 struct BlockRow<'a> {
     map: &'a ColumnMap,
     block: &'a RawBlock,

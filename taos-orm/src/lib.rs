@@ -15,6 +15,7 @@ pub mod ddl;
 mod decode;
 pub mod error;
 mod insert;
+pub mod query;
 #[cfg(feature = "r2d2")]
 mod r2d2_pool;
 mod schema;
@@ -35,7 +36,7 @@ pub use r2d2_pool::{R2d2Pool, TaosManager};
 pub use taos::taos_query::common::Precision;
 pub use schema::{ColumnDef, ReadField, SqlType, TableKind, TableSchema};
 pub use table::{
-    ColumnSource, ReadFieldError, ReadFieldErrorKind, RowSource, TdTable, ValueSink,
+    ColumnSource, ReadFieldError, ReadFieldErrorKind, RowSource, TdRow, TdTable, ValueSink,
 };
 pub use value::{BorrowedValue, FromValueError, TdType, TimestampValue, Value};
 
@@ -138,6 +139,32 @@ pub use value::{BorrowedValue, FromValueError, TdType, TimestampValue, Value};
 /// bytes and tags of at most 16384 bytes (a `VARCHAR(n)` takes n + 2 bytes,
 /// an `NCHAR(n)` 4n + 2).
 pub use taos_orm_derive::TdTable;
+
+/// Derives [`TdRow`] for a struct with named fields: each field is read
+/// from the result column of the same name (ASCII case ignored), for the
+/// rows of aggregate and window queries.
+///
+/// Field attributes: `#[taos(rename = "_wstart")]` reads another column
+/// (an alias, a pseudo-column), `#[taos(skip)]` fills the field with
+/// `Default::default()`. Every field type must implement [`TdType`];
+/// `Option<T>` takes NULLs.
+///
+/// ```
+/// use taos_orm::TdRow;
+///
+/// #[derive(TdRow)]
+/// struct PerDevice {
+///     tbname: String,
+///     #[taos(rename = "avg_current")]
+///     current: Option<f64>,
+///     #[taos(skip)]
+///     note: String,
+/// }
+///
+/// assert_eq!(PerDevice::READ_FIELDS.len(), 2);
+/// assert_eq!(PerDevice::READ_FIELDS[1].column, "avg_current");
+/// ```
+pub use taos_orm_derive::TdRow;
 
 /// Items used by the code `#[derive(TdTable)]` generates. Not public API: no
 /// semver guarantees.

@@ -1,6 +1,6 @@
 //! The trait `#[derive(TdTable)]` implements.
 
-use crate::schema::TableSchema;
+use crate::schema::{ReadField, TableSchema};
 use crate::value::{FromValueError, TdType, Value};
 
 /// Receives the values of one row, in schema order.
@@ -54,6 +54,98 @@ pub enum ReadFieldErrorKind {
     /// The value could not be converted.
     Value(FromValueError),
 }
+
+/// A type built from one query-result row, its fields matched to result
+/// columns by name (or, for tuples, by position).
+///
+/// Every [`TdTable`] is one; `#[derive(TdRow)]` makes any struct with named
+/// fields one (for the rows of aggregate and window queries), and tuples of
+/// up to 12 [`TdType`]s are read column by column in order.
+///
+/// ```
+/// use taos_orm::TdRow;
+///
+/// #[derive(TdRow)]
+/// struct Window {
+///     #[taos(rename = "_wstart")]
+///     start: i64,
+///     avg: Option<f64>,
+/// }
+///
+/// assert_eq!(Window::READ_FIELDS[0].column, "_wstart");
+/// assert!(!<(i64, f64) as TdRow>::READ_FIELDS.is_empty());
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be read from a query result row: it does not implement `TdRow`",
+    label = "not a result row type",
+    note = "derive `TdTable` or `TdRow` for it, or read into a tuple of `TdType`s"
+)]
+pub trait TdRow: Sized {
+    /// The type name, for error messages.
+    const STRUCT_NAME: &'static str;
+    /// The fields filled from a row, in the order `from_row` asks for them.
+    const READ_FIELDS: &'static [ReadField];
+    /// Whether field `i` is result column `i` (tuples) instead of the column
+    /// named `READ_FIELDS[i].column`.
+    const BY_POSITION: bool = false;
+
+    /// Builds a value from one result row.
+    fn from_row<R: RowSource>(row: &R) -> Result<Self, ReadFieldError>;
+
+    /// Builds a value from every row of a block; the default goes row by row.
+    fn from_rows<S: ColumnSource>(block: &S, out: &mut Vec<Self>) -> Result<(), ReadFieldError> {
+        out.reserve(block.rows());
+        for row in 0..block.rows() {
+            out.push(Self::from_row(&block.row(row))?);
+        }
+        Ok(())
+    }
+}
+
+impl<T: TdTable> TdRow for T {
+    const STRUCT_NAME: &'static str = T::SCHEMA.struct_name;
+    const READ_FIELDS: &'static [ReadField] = T::SCHEMA.read_fields;
+
+    fn from_row<R: RowSource>(row: &R) -> Result<Self, ReadFieldError> {
+        T::read_row(row)
+    }
+
+    fn from_rows<S: ColumnSource>(block: &S, out: &mut Vec<Self>) -> Result<(), ReadFieldError> {
+        T::read_rows(block, out)
+    }
+}
+
+/// Reads tuples column by column, in order.
+macro_rules! tuple_rows {
+    ($($name:ident $index:tt),+) => {
+        impl<$($name: TdType),+> TdRow for ($($name,)+) {
+            const STRUCT_NAME: &'static str = "tuple";
+            const READ_FIELDS: &'static [ReadField] = &[$(ReadField {
+                column: stringify!($index),
+                field: stringify!($index),
+                rust_type: "tuple element",
+            }),+];
+            const BY_POSITION: bool = true;
+
+            fn from_row<R: RowSource>(row: &R) -> Result<Self, ReadFieldError> {
+                Ok(($(row.get::<$name>($index)?,)+))
+            }
+        }
+    };
+}
+
+tuple_rows!(A 0);
+tuple_rows!(A 0, B 1);
+tuple_rows!(A 0, B 1, C 2);
+tuple_rows!(A 0, B 1, C 2, D 3);
+tuple_rows!(A 0, B 1, C 2, D 3, E 4);
+tuple_rows!(A 0, B 1, C 2, D 3, E 4, F 5);
+tuple_rows!(A 0, B 1, C 2, D 3, E 4, F 5, G 6);
+tuple_rows!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7);
+tuple_rows!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8);
+tuple_rows!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9);
+tuple_rows!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10);
+tuple_rows!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11);
 
 /// A struct mapped to a TDengine super table or normal table.
 ///

@@ -2,7 +2,9 @@
 //! the time it runs, `internals::check` has accepted the input.
 
 mod asserts;
+mod columns;
 mod read;
+pub(crate) mod row;
 mod schema;
 mod write;
 
@@ -39,6 +41,7 @@ fn expand(table: &Table<'_>) -> TokenStream {
     let write_table_name = write::table_name(table);
     let read_row = read::expand(table);
     let asserts = asserts::expand(table);
+    let columns = columns::expand(table);
     quote! {
         const _: () = {
             #[automatically_derived]
@@ -50,6 +53,7 @@ fn expand(table: &Table<'_>) -> TokenStream {
                 #read_row
             }
             #asserts
+            #columns
         };
     }
 }

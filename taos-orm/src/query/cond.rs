@@ -1,0 +1,325 @@
+//! Filter conditions (`WHERE`): comparisons on typed columns combined with
+//! AND / OR / NOT, and raw fragments with bound values.
+
+use taos::taos_query::common::Precision;
+
+use crate::error::{Error, Result};
+use crate::schema::{ColumnDef, SqlType};
+use crate::sql::write_value;
+
+use super::column::ColumnRef;
+use super::value::Bound;
+
+/// A filter condition. Build it from column handles (`m.current.gt(10.0)`),
+/// combine with [`Cond::and`], [`Cond::or`], [`Cond::not`] (or `&`, `|`,
+/// `!`), or write a fragment by hand with [`Cond::raw`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cond {
+    pub(crate) node: CondNode,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CmpOp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+impl CmpOp {
+    fn sql(self) -> &'static str {
+        match self {
+            CmpOp::Eq => " = ",
+            CmpOp::Ne => " <> ",
+            CmpOp::Lt => " < ",
+            CmpOp::Le => " <= ",
+            CmpOp::Gt => " > ",
+            CmpOp::Ge => " >= ",
+        }
+    }
+}
+
+type Def = &'static ColumnDef;
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum CondNode {
+    /// Matches every row (an unbounded range).
+    True,
+    Cmp(Def, ColumnRef, CmpOp, Bound),
+    Between(Def, ColumnRef, Bound, Bound),
+    In(Def, ColumnRef, Vec<Bound>, bool),
+    Like(Def, ColumnRef, String, bool),
+    Null(Def, ColumnRef, bool),
+    And(Box<CondNode>, Box<CondNode>),
+    Or(Box<CondNode>, Box<CondNode>),
+    Not(Box<CondNode>),
+    Raw(&'static str, Vec<Bound>),
+}
+
+impl Cond {
+    pub(crate) fn new(node: CondNode) -> Self {
+        Cond { node }
+    }
+
+    /// Both conditions.
+    pub fn and(self, other: Cond) -> Cond {
+        Cond::new(CondNode::And(Box::new(self.node), Box::new(other.node)))
+    }
+
+    /// Either condition.
+    pub fn or(self, other: Cond) -> Cond {
+        Cond::new(CondNode::Or(Box::new(self.node), Box::new(other.node)))
+    }
+
+    /// The negation.
+    #[allow(clippy::should_implement_trait)]
+    pub fn not(self) -> Cond {
+        Cond::new(CondNode::Not(Box::new(self.node)))
+    }
+
+    /// A hand-written fragment: the escape hatch for SQL the builder does not
+    /// cover. `sql` must be a string literal (`&'static str`, so values
+    /// cannot be formatted into it); each `?` outside quotes is replaced by
+    /// the next bound value, written as an escaped literal. Column names in
+    /// the fragment are not checked.
+    ///
+    /// ```
+    /// use taos_orm::query::Cond;
+    ///
+    /// let cond = Cond::raw("`current` * `voltage` > ? AND `location` <> ?")
+    ///     .bind(1000.0)
+    ///     .bind("it's");
+    /// # let _ = cond;
+    /// ```
+    pub fn raw(sql: &'static str) -> Cond {
+        Cond::new(CondNode::Raw(sql, Vec::new()))
+    }
+
+    /// Binds the next `?` of a [`Cond::raw`] fragment (ignored on other
+    /// conditions, which have no placeholders).
+    pub fn bind(mut self, value: impl Into<Bound>) -> Cond {
+        if let CondNode::Raw(_, values) = &mut self.node {
+            values.push(value.into());
+        }
+        self
+    }
+}
+
+impl std::ops::BitAnd for Cond {
+    type Output = Cond;
+    fn bitand(self, rhs: Cond) -> Cond {
+        self.and(rhs)
+    }
+}
+
+impl std::ops::BitOr for Cond {
+    type Output = Cond;
+    fn bitor(self, rhs: Cond) -> Cond {
+        self.or(rhs)
+    }
+}
+
+impl std::ops::Not for Cond {
+    type Output = Cond;
+    fn not(self) -> Cond {
+        Cond::not(self)
+    }
+}
+
+impl CondNode {
+    /// Appends the condition, fully parenthesised below the top level.
+    pub(crate) fn render(&self, out: &mut String, precision: Precision) -> Result<()> {
+        match self {
+            CondNode::True => out.push_str("1 = 1"),
+            CondNode::Cmp(def, at, op, value) => {
+                if matches!(op, CmpOp::Ne) && is_primary_ts(*at) {
+                    return Err(Error::InvalidArgument(format!(
+                        "`<>` on the primary timestamp `{}` is not allowed by TDengine; use two ranges",
+                        def.name
+                    )));
+                }
+                push_col(out, def);
+                out.push_str(op.sql());
+                push_value(out, def, value, precision)?;
+            }
+            CondNode::Between(def, _, low, high) => {
+                push_col(out, def);
+                out.push_str(" BETWEEN ");
+                push_value(out, def, low, precision)?;
+                out.push_str(" AND ");
+                push_value(out, def, high, precision)?;
+            }
+            CondNode::In(def, at, values, negated) => {
+                if is_primary_ts(*at) {
+                    return Err(Error::InvalidArgument(format!(
+                        "`IN` on the primary timestamp `{}` is not allowed by TDengine; use `=` or ranges",
+                        def.name
+                    )));
+                }
+                if values.is_empty() {
+                    // `IN ()` is a syntax error; an empty list matches nothing.
+                    out.push_str(if *negated { "1 = 1" } else { "1 = 0" });
+                    return Ok(());
+                }
+                push_col(out, def);
+                out.push_str(if *negated { " NOT IN (" } else { " IN (" });
+                for (i, value) in values.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    push_value(out, def, value, precision)?;
+                }
+                out.push(')');
+            }
+            CondNode::Like(def, _, pattern, negated) => {
+                push_col(out, def);
+                out.push_str(if *negated { " NOT LIKE " } else { " LIKE " });
+                // A pattern may be longer than the column (`%` runs), so its
+                // length is not checked against the declared one.
+                let text = ColumnDef::new(def.name, SqlType::VarChar);
+                push_value(out, &text, &Bound::Str(pattern.clone()), precision)?;
+            }
+            CondNode::Null(def, _, negated) => {
+                push_col(out, def);
+                out.push_str(if *negated { " IS NOT NULL" } else { " IS NULL" });
+            }
+            CondNode::And(a, b) => binary(out, a, " AND ", b, precision)?,
+            CondNode::Or(a, b) => binary(out, a, " OR ", b, precision)?,
+            CondNode::Not(a) => {
+                out.push_str("NOT (");
+                a.render(out, precision)?;
+                out.push(')');
+            }
+            CondNode::Raw(sql, values) => render_raw(out, sql, values, precision)?,
+        }
+        Ok(())
+    }
+
+    /// Whether the condition bounds the primary timestamp from below and
+    /// above in its top-level conjunction (what FILL needs).
+    pub(crate) fn time_range(&self) -> (bool, bool) {
+        match self {
+            CondNode::Cmp(_, at, op, _) if is_primary_ts(*at) => match op {
+                CmpOp::Eq => (true, true),
+                CmpOp::Gt | CmpOp::Ge => (true, false),
+                CmpOp::Lt | CmpOp::Le => (false, true),
+                CmpOp::Ne => (false, false),
+            },
+            CondNode::Between(_, at, _, _) if is_primary_ts(*at) => (true, true),
+            CondNode::And(a, b) => {
+                let (a, b) = (a.time_range(), b.time_range());
+                (a.0 || b.0, a.1 || b.1)
+            }
+            _ => (false, false),
+        }
+    }
+}
+
+fn is_primary_ts(at: ColumnRef) -> bool {
+    at == ColumnRef::Column(0)
+}
+
+fn binary(
+    out: &mut String,
+    a: &CondNode,
+    op: &str,
+    b: &CondNode,
+    precision: Precision,
+) -> Result<()> {
+    out.push('(');
+    a.render(out, precision)?;
+    out.push_str(op);
+    b.render(out, precision)?;
+    out.push(')');
+    Ok(())
+}
+
+fn push_col(out: &mut String, def: &ColumnDef) {
+    if def.name == "tbname" {
+        out.push_str("tbname");
+    } else {
+        crate::sql::push_quoted_lower(out, def.name);
+    }
+}
+
+fn push_value(
+    out: &mut String,
+    def: &ColumnDef,
+    value: &Bound,
+    precision: Precision,
+) -> Result<()> {
+    write_value(out, def, &value.as_value(), precision).map_err(|e| {
+        Error::InvalidArgument(format!("filter value for `{}`: {}", def.name, e.reason))
+    })
+}
+
+/// A raw fragment with each `?` outside quotes and backticks replaced by
+/// the next value, written as the literal of its own type.
+fn render_raw(out: &mut String, sql: &str, values: &[Bound], precision: Precision) -> Result<()> {
+    let mut quote: Option<char> = None;
+    let mut next = values.iter();
+    let mut escaped = false;
+    out.push('(');
+    for c in sql.chars() {
+        match quote {
+            Some(q) => {
+                out.push(c);
+                if escaped {
+                    escaped = false;
+                } else if c == '\\' {
+                    escaped = true;
+                } else if c == q {
+                    quote = None;
+                }
+            }
+            None if c == '?' => {
+                let value = next.next().ok_or_else(|| {
+                    Error::InvalidArgument(format!(
+                        "raw SQL {sql:?} has more `?` placeholders than bound values ({})",
+                        values.len()
+                    ))
+                })?;
+                let def = ColumnDef::new("?", natural_type(value));
+                write_value(out, &def, &value.as_value(), precision).map_err(|e| {
+                    Error::InvalidArgument(format!("raw SQL {sql:?}: {}", e.reason))
+                })?;
+            }
+            None => {
+                if matches!(c, '\'' | '"' | '`') {
+                    quote = Some(c);
+                }
+                out.push(c);
+            }
+        }
+    }
+    if quote.is_some() {
+        return Err(Error::InvalidArgument(format!(
+            "raw SQL {sql:?} has an unclosed quote"
+        )));
+    }
+    if next.next().is_some() {
+        return Err(Error::InvalidArgument(format!(
+            "raw SQL {sql:?} has fewer `?` placeholders than bound values ({})",
+            values.len()
+        )));
+    }
+    out.push(')');
+    Ok(())
+}
+
+/// The column type a bound value of a raw fragment is written as.
+fn natural_type(value: &Bound) -> SqlType {
+    match value {
+        Bound::Null | Bound::Int(_) => SqlType::BigInt,
+        Bound::Bool(_) => SqlType::Bool,
+        Bound::UInt(_) => SqlType::UBigInt,
+        Bound::Float(_) => SqlType::Float,
+        Bound::Double(_) => SqlType::Double,
+        Bound::Timestamp(_) => SqlType::Timestamp,
+        Bound::Str(_) => SqlType::VarChar,
+        Bound::Bytes(_) => SqlType::VarBinary,
+        Bound::Json(_) => SqlType::Json,
+    }
+}
