@@ -102,6 +102,27 @@ pub enum Error {
     /// An invalid argument (a bad DSN, an empty name, ...), caught before anything is sent.
     #[error("{0}")]
     InvalidArgument(String),
+
+    /// An operation did not finish in time (an [`Inserter`](crate::Inserter)
+    /// flush past its `flush_timeout`). Whether the server applied it is
+    /// unknown; re-sending the same rows is safe.
+    #[error("no answer from the server within {0:?}")]
+    Timeout(std::time::Duration),
+
+    /// An [`Inserter`](crate::Inserter) holds as many rows as it may and
+    /// cannot flush them: the row was not accepted.
+    #[error("the inserter is full ({buffered} rows buffered) and cannot flush: {source}")]
+    InserterFull {
+        /// Rows waiting in the inserter.
+        buffered: usize,
+        /// Why the last flush failed.
+        #[source]
+        source: Box<Error>,
+    },
+
+    /// The background inserter has stopped: its task ended or panicked.
+    #[error("the background inserter has stopped")]
+    InserterClosed,
 }
 
 /// Why a result column could not be read into a field.
@@ -166,10 +187,68 @@ impl Error {
         )
     }
 
+    /// Whether retrying the same operation later may succeed: the
+    /// connection or the cluster was briefly unavailable, busy or slow.
+    ///
+    /// These codes count as transient (low 16 bits): `0x0005` System not
+    /// ready, `0x0009` request timed out, `0x000A`/`0x0022` too many
+    /// sessions, `0x000B` Unable to establish connection, `0x0014` Database
+    /// not ready, `0x0018` Conn is broken, `0x0019` Conn read timeout,
+    /// `0x0020` node(s) out of service, `0x012C` Operation timeout, `0x0528`
+    /// No available buffer pool, `0x0529` Vnode stopped, `0x0531` Query busy,
+    /// `0x0532` Vnode catching up its leader, `0x0903` Sync timeout, `0x090C`
+    /// Sync leader unreachable, `0x0911` Sync not ready to propose, `0x0914`
+    /// Sync leader restoring, and the WebSocket client's own connection
+    /// errors (`0xE000`..=`0xE0FF`). So are [`Error::Timeout`] and pool
+    /// timeouts. Everything else (syntax, schema, values, permissions) fails
+    /// the same way again.
+    ///
+    /// ```
+    /// let err = taos_orm::Error::Timeout(std::time::Duration::from_secs(1));
+    /// assert!(err.is_transient());
+    /// assert!(!taos_orm::Error::NoRows.is_transient());
+    /// ```
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Error::Taos { code, .. } => is_transient_code(*code),
+            Error::Timeout(_) | Error::Pool(_) => true,
+            Error::Insert { source, .. } | Error::InserterFull { source, .. } => {
+                source.is_transient()
+            }
+            _ => false,
+        }
+    }
+
     /// Whether the server said the database does not exist.
     pub fn is_database_not_exist(&self) -> bool {
         self.code() == Some(codes::DB_NOT_EXIST)
     }
+}
+
+/// See [`Error::is_transient`].
+fn is_transient_code(code: u32) -> bool {
+    matches!(
+        code,
+        0x0005
+            | 0x0009
+            | 0x000A
+            | 0x000B
+            | 0x0014
+            | 0x0018
+            | 0x0019
+            | 0x0020
+            | 0x0022
+            | 0x012C
+            | 0x0528
+            | 0x0529
+            | 0x0531
+            | 0x0532
+            | 0x0903
+            | 0x090C
+            | 0x0911
+            | 0x0914
+            | 0xE000..=0xE0FF
+    )
 }
 
 impl From<taos::Error> for Error {

@@ -8,6 +8,7 @@
 extern crate self as taos_orm;
 
 pub mod bind;
+pub mod bind;
 pub mod blocking;
 mod connection;
 mod database;
@@ -15,6 +16,7 @@ pub mod ddl;
 mod decode;
 pub mod error;
 mod insert;
+pub mod inserter;
 pub mod query;
 #[cfg(feature = "r2d2")]
 mod r2d2_pool;
@@ -30,6 +32,10 @@ pub use ddl::DatabaseOptions;
 pub use decode::decode_block;
 pub use error::{DecodeReason, Error, Result};
 pub use insert::{InsertBatch, InsertSql, InsertWriter, MAX_SQL_LEN};
+pub use inserter::{
+    EndError, FlushReport, InsertMode, Inserter, InserterHandle, InserterOptions, InserterStats,
+    Retry, WriteError,
+};
 #[cfg(feature = "r2d2")]
 pub use r2d2_pool::{R2d2Pool, TaosManager};
 /// Timestamp precision of a database (`ms`, `us`, `ns`).
