@@ -1,0 +1,136 @@
+//! Aggregate and selection functions through the real client, on data with
+//! NULLs and on empty ranges, read into `TdRow` structs and tuples.
+
+mod common;
+#[path = "query/fixture.rs"]
+mod fixture;
+
+use fixture::{at, setup, Meter};
+use taos_orm::query::{
+    avg, bottom, count, count_all, csum, diff, first, last, last_row, max, min, spread, stddev,
+    sum, top,
+};
+use taos_orm::{Precision, TdRow};
+
+const MS: Precision = Precision::Millisecond;
+
+#[derive(Debug, TdRow)]
+struct Totals {
+    rows: i64,
+    currents: i64,
+    avg: Option<f64>,
+    volts: i64,
+    low: Option<i32>,
+    high: Option<f32>,
+    spread: Option<f64>,
+    sd: Option<f64>,
+    first: Option<f32>,
+    last: Option<f32>,
+    last_row: Option<f32>,
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn aggregates_over_data_with_nulls() -> taos_orm::Result<()> {
+    let db = setup("query_aggs", MS).await?;
+    let t: Totals = Meter::query()
+        .select(|m| {
+            (
+                count_all().alias("rows"),
+                count(m.current).alias("currents"),
+                avg(m.current).alias("avg"),
+                sum(m.voltage).alias("volts"),
+                min(m.voltage).alias("low"),
+                max(m.current).alias("high"),
+                spread(m.voltage).alias("spread"),
+                stddev(m.current).alias("sd"),
+                first(m.current).alias("first"),
+                last(m.current).alias("last"),
+                last_row(m.current).alias("last_row"),
+            )
+        })
+        .fetch_one(&db)
+        .await?;
+    assert_eq!(t.rows, 7);
+    // The NULL current of d1 at +10s is not counted.
+    assert_eq!(t.currents, 6);
+    let mean = 22.0 / 6.0;
+    assert!((t.avg.unwrap() - mean).abs() < 1e-9, "{t:?}");
+    assert_eq!(t.volts, 450);
+    assert_eq!(t.low, Some(10));
+    assert_eq!(t.high, Some(7.0));
+    assert_eq!(t.spread, Some(190.0));
+    let var = 104.0 / 6.0 - mean * mean;
+    assert!((t.sd.unwrap() - var.sqrt()).abs() < 1e-9, "{t:?}");
+    assert_eq!(t.first, Some(1.0));
+    assert_eq!(t.last, Some(4.0));
+    assert_eq!(t.last_row, Some(4.0));
+
+    // On one child: LAST skips the trailing NULL, LAST_ROW keeps it.
+    let (last, last_row): (Option<f32>, Option<f32>) = Meter::query()
+        .from_child("d1")
+        .select(|m| (last(m.current), last_row(m.current)))
+        .filter(|m| m.ts.range(..=at(MS, 10)))
+        .fetch_one(&db)
+        .await?;
+    assert_eq!((last, last_row), (Some(1.0), None));
+
+    // Per partition, by tag.
+    let mut per: Vec<(String, i64, Option<f64>)> = Meter::query()
+        .select(|m| (m.location, count_all(), avg(m.voltage)))
+        .partition_by(|m| m.location)
+        .fetch_all(&db)
+        .await?;
+    per.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(
+        per,
+        [
+            ("bj".to_owned(), 5, Some(30.0)),
+            ("sh".to_owned(), 2, Some(150.0))
+        ]
+    );
+    db.drop_database().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn aggregates_on_an_empty_range() -> taos_orm::Result<()> {
+    let db = setup("query_empty", MS).await?;
+    // COUNT over no rows is one row holding 0.
+    let (n,): (i64,) = Meter::query()
+        .select(|_| count_all())
+        .filter(|m| m.ts.range(at(MS, 1000)..at(MS, 2000)))
+        .fetch_one(&db)
+        .await?;
+    assert_eq!(n, 0);
+    db.drop_database().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn multi_row_and_series_functions() -> taos_orm::Result<()> {
+    let db = setup("query_series", MS).await?;
+    let mut top2: Vec<(i32,)> = Meter::query()
+        .select(|m| top(m.voltage, 2))
+        .fetch_all(&db)
+        .await?;
+    top2.sort();
+    assert_eq!(top2, [(100,), (200,)]);
+    let mut bottom2: Vec<(i32,)> = Meter::query()
+        .select(|m| bottom(m.voltage, 2))
+        .fetch_all(&db)
+        .await?;
+    bottom2.sort();
+    assert_eq!(bottom2, [(10,), (20,)]);
+
+    let diffs: Vec<(i64,)> = Meter::query()
+        .from_child("d1")
+        .select(|m| diff(m.voltage))
+        .fetch_all(&db)
+        .await?;
+    assert_eq!(diffs, [(10,), (10,), (10,), (10,)]);
+    let sums: Vec<(i64,)> = Meter::query()
+        .from_child("d1")
+        .select(|m| csum(m.voltage))
+        .fetch_all(&db)
+        .await?;
+    assert_eq!(sums, [(10,), (30,), (60,), (100,), (150,)]);
+    db.drop_database().await
+}
