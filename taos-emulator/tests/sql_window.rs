@@ -284,3 +284,36 @@ fn event_and_count_windows() {
         0x2600
     );
 }
+
+#[test]
+fn interp_over_a_range() {
+    let (e, mut s) = data();
+    // d1 currents: 1, 2, 3, 4 at minutes 0, 1, 2.5, 5.
+    let q = |s: &mut taos_emulator::api::Session, fill: &str| {
+        query(&e, s, &format!("SELECT _irowts, interp(current) FROM d1 RANGE('2024-01-01 00:00:00', '2024-01-01 00:03:00') EVERY(1m) {fill}")).text()
+    };
+    let exact = q(&mut s, "");
+    assert_eq!(
+        exact,
+        vec![vec![ts(0), "1".into()], vec![ts(1), "2".into()]]
+    );
+    let linear = q(&mut s, "FILL(LINEAR)");
+    assert_eq!(
+        linear,
+        vec![
+            vec![ts(0), "1".into()],
+            vec![ts(1), "2".into()],
+            vec![ts(2), "2.6666667".into()],
+            vec![ts(3), "3.2".into()],
+        ]
+    );
+    let prev = q(&mut s, "FILL(PREV)");
+    assert_eq!(prev[3], vec![ts(3), "3".to_string()]);
+    let value = q(&mut s, "FILL(VALUE, 9)");
+    assert_eq!(value[2], vec![ts(2), "9".to_string()]);
+    let r = query(&e, &mut s, "SELECT _irowts, interp(current) FROM d1 RANGE('2024-01-01 00:00:00', '2024-01-01 00:03:00') EVERY(1m) FILL(NULL)");
+    assert_eq!(r.names, vec!["_irowts", "interp(current)"]);
+    assert_eq!(r.types, vec![Ty::Timestamp, Ty::Float]);
+    assert_eq!(r.col(1), vec!["1", "2", "NULL", "NULL"]);
+    assert_eq!(err(&e, &mut s, "SELECT interp(current), count(*) FROM d1 RANGE('2024-01-01 00:00:00', '2024-01-01 00:03:00') EVERY(1m)").code, 0x2600);
+}

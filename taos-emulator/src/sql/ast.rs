@@ -320,6 +320,15 @@ pub enum Window {
     Event(Expr, Expr),
     /// `COUNT_WINDOW(n[, slide])`.
     Count(u64, Option<u64>),
+    /// `RANGE(t1[, t2]) [EVERY(d)] [FILL(…)]` of an INTERP query.
+    Interp {
+        /// Start and optional end of the range.
+        range: (Expr, Option<Expr>),
+        /// Step.
+        every: Option<(i64, char)>,
+        /// Fill mode and values.
+        fill: Option<(String, Vec<Expr>)>,
+    },
 }
 
 /// A SELECT statement.

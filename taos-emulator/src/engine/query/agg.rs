@@ -56,6 +56,8 @@ impl Acc {
             AggFn::Twa => Acc::Points(Vec::new()),
             AggFn::HyperLogLog | AggFn::Mode => Acc::Counts(HashMap::new(), Vec::new()),
             AggFn::Elapsed => Acc::Span(None),
+            // INTERP is computed from the sorted timeline, never accumulated.
+            AggFn::Interp => Acc::Span(None),
             AggFn::Top | AggFn::Bottom => Acc::Best(
                 spec.params
                     .first()

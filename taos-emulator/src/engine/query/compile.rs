@@ -211,10 +211,12 @@ impl Compiler<'_, '_> {
     }
 
     fn column(&mut self, table: Option<&str>, name: &str) -> Result<(CExpr, DataType), TdError> {
-        if let Some(i) = ["_wstart", "_wend", "_wduration"]
+        if let Some(i) = ["_wstart", "_wend", "_wduration", "_irowts"]
             .iter()
             .position(|w| *w == name)
         {
+            // `_irowts` is the interpolation time, kept where `_wstart` is.
+            let i = if i == 3 { 0 } else { i };
             if !self.window {
                 return Err(TdError::new(
                     0x2666,
@@ -258,7 +260,7 @@ impl Compiler<'_, '_> {
     }
 
     /// Turns a string constant compared with a timestamp into a timestamp.
-    fn coerce_ts(&self, target: DataType, c: CExpr) -> Result<CExpr, TdError> {
+    pub(super) fn coerce_ts(&self, target: DataType, c: CExpr) -> Result<CExpr, TdError> {
         if target.ty != Ty::Timestamp {
             return Ok(c);
         }
@@ -534,6 +536,7 @@ impl Compiler<'_, '_> {
             AggFn::Percentile => 2..=2,
             AggFn::Apercentile => 2..=3,
             AggFn::Top | AggFn::Bottom => 2..=2,
+            AggFn::Interp => 1..=1,
             _ => 1..=1,
         };
         if !arity.contains(&args.len()) {
@@ -589,7 +592,7 @@ impl Compiler<'_, '_> {
                 }
                 t
             }
-            AggFn::First | AggFn::Last | AggFn::LastRow | AggFn::Mode => t,
+            AggFn::First | AggFn::Last | AggFn::LastRow | AggFn::Mode | AggFn::Interp => t,
             AggFn::HyperLogLog => dt(Ty::BigInt),
             AggFn::Elapsed => {
                 if t.ty != Ty::Timestamp {

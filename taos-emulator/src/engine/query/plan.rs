@@ -249,6 +249,8 @@ pub enum AggFn {
     Top,
     /// BOTTOM(x, k): the k smallest values, one row each.
     Bottom,
+    /// INTERP(x): the value at each RANGE/EVERY point.
+    Interp,
 }
 
 impl AggFn {
@@ -274,6 +276,7 @@ impl AggFn {
             "apercentile" => AggFn::Apercentile,
             "top" => AggFn::Top,
             "bottom" => AggFn::Bottom,
+            "interp" => AggFn::Interp,
             _ => return None,
         })
     }

@@ -32,6 +32,17 @@ pub enum Kind {
     Event(CExpr, CExpr),
     /// COUNT_WINDOW: rows per window and rows to slide.
     Count(usize, usize),
+    /// INTERP: range, step and fill.
+    Interp {
+        /// First point.
+        start: i64,
+        /// Last point.
+        end: i64,
+        /// Step between points.
+        every: i64,
+        /// How points without a row are filled (`None`: exact rows only).
+        fill: Option<Fill>,
+    },
 }
 
 /// One output window of one partition.
@@ -206,6 +217,20 @@ pub fn run(
                     out.push(close(c, &pkeys, aggs));
                 }
             }
+            Kind::Interp {
+                start,
+                end,
+                every,
+                fill,
+            } => interp(
+                rel,
+                aggs,
+                &pkeys,
+                &rows,
+                (*start, *end, *every),
+                fill.as_ref(),
+                &mut out,
+            )?,
             Kind::Count(n, slide) => {
                 let mut start = 0;
                 while start < rows.len() {
@@ -434,6 +459,68 @@ pub fn resolve(
             ))
         }
         Window::Session(_, tol) => Ok((Kind::Session(units(*tol)?), None)),
+        Window::Interp { range, every, fill } => {
+            let mut point = |e: &crate::sql::ast::Expr| -> Result<i64, TdError> {
+                let (c, _) = cx.compile(e)?;
+                match cx.coerce_ts(crate::engine::value::dt(Ty::Timestamp), c)? {
+                    CExpr::Const(Value::Int(t)) => Ok(t),
+                    _ => Err(wrong_value_type("RANGE needs timestamp constants")),
+                }
+            };
+            let start = point(&range.0)?;
+            let end = match &range.1 {
+                Some(e) => point(e)?,
+                None => start,
+            };
+            let every = match every {
+                Some(d) => units(*d)?,
+                None if start == end => 1,
+                None => {
+                    return Err(TdError::new(
+                        0x2600,
+                        "syntax error near \"range\" (EVERY is required)",
+                    ))
+                }
+            };
+            if end < start || (end as i128 - start as i128) / every as i128 > MAX_FILLED {
+                return Err(TdError::new(
+                    0x2600,
+                    "syntax error near \"range\" (invalid range)",
+                ));
+            }
+            let fill = match fill {
+                None => None,
+                Some((mode, vals)) => {
+                    let known = ["none", "null", "value", "prev", "next", "linear", "near"];
+                    if !known.contains(&mode.as_str()) {
+                        return Err(TdError::new(
+                            0x2600,
+                            format!("syntax error near \"{mode}\""),
+                        ));
+                    }
+                    let mut values = Vec::new();
+                    for v in vals {
+                        match cx.compile(v)?.0 {
+                            CExpr::Const(c) => values.push(c),
+                            _ => return Err(wrong_value_type("fill value must be a constant")),
+                        }
+                    }
+                    (mode != "none").then(|| Fill {
+                        mode: mode.clone(),
+                        values,
+                    })
+                }
+            };
+            Ok((
+                Kind::Interp {
+                    start,
+                    end,
+                    every,
+                    fill,
+                },
+                None,
+            ))
+        }
         Window::Event(open, shut) => {
             let (open, _) = cx.compile(open)?;
             let (shut, _) = cx.compile(shut)?;
@@ -548,4 +635,93 @@ pub fn apply_fill(
         _ => {}
     }
     Ok(())
+}
+
+/// INTERP points of one partition: the row's value where a row sits exactly
+/// on the point, otherwise what FILL says (no point without FILL).
+fn interp(
+    rel: &Relation,
+    aggs: &[AggSpec],
+    keys: &[Value],
+    rows: &[(i64, RowRef)],
+    (start, end, every): (i64, i64, i64),
+    fill: Option<&Fill>,
+    out: &mut Vec<WinRow>,
+) -> Result<(), TdError> {
+    if aggs.iter().any(|a| a.func != super::plan::AggFn::Interp) {
+        return Err(TdError::new(
+            0x2600,
+            "syntax error near \"interp\" (cannot be mixed with other functions)",
+        ));
+    }
+    // Per INTERP call: the non-NULL (ts, value) points in time order.
+    let series: Vec<Vec<(i64, Value)>> = aggs
+        .iter()
+        .map(|a| {
+            rows.iter()
+                .filter_map(|&(ts, at)| {
+                    let v = a
+                        .arg
+                        .as_ref()
+                        .map_or(Value::Null, |e| eval(e, &row_ctx(rel, at)));
+                    (!v.is_null()).then_some((ts, v))
+                })
+                .collect()
+        })
+        .collect();
+    let mut t = start;
+    loop {
+        let mut vals = Vec::with_capacity(aggs.len());
+        for (k, s) in series.iter().enumerate() {
+            match point(s, t, k, fill, aggs[k].arg_dt) {
+                Some(v) => vals.push(v),
+                None => break,
+            }
+        }
+        if vals.len() == aggs.len() {
+            out.push(WinRow {
+                keys: keys.to_vec(),
+                win: [t, t, 0],
+                vals,
+                rep: None,
+                filled: false,
+            });
+        }
+        match t.checked_add(every) {
+            Some(n) if n <= end => t = n,
+            _ => return Ok(()),
+        }
+    }
+}
+
+/// The value of series `s` at `t`; `None` when the point is not output.
+fn point(s: &[(i64, Value)], t: i64, k: usize, fill: Option<&Fill>, ty: DataType) -> Option<Value> {
+    let i = s.partition_point(|(ts, _)| *ts < t);
+    if s.get(i).is_some_and(|(ts, _)| *ts == t) {
+        return Some(s[i].1.clone());
+    }
+    let prev = i.checked_sub(1).map(|j| &s[j]);
+    let next = s.get(i);
+    let fill = fill?;
+    match fill.mode.as_str() {
+        "null" => Some(Value::Null),
+        "value" => Some(cast(fill.values.get(k).cloned().unwrap_or_default(), ty)),
+        "prev" => prev.map(|p| p.1.clone()),
+        "next" => next.map(|n| n.1.clone()),
+        "near" => match (prev, next) {
+            (Some(p), Some(n)) => Some(if t - p.0 <= n.0 - t {
+                p.1.clone()
+            } else {
+                n.1.clone()
+            }),
+            (p, n) => p.or(n).map(|x| x.1.clone()),
+        },
+        "linear" => {
+            let (p, n) = (prev?, next?);
+            let (a, b) = (p.1.as_f64()?, n.1.as_f64()?);
+            let f = (t - p.0) as f64 / (n.0 - p.0) as f64;
+            Some(cast(Value::Float(a + (b - a) * f), ty))
+        }
+        _ => None,
+    }
 }

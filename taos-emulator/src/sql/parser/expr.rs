@@ -255,8 +255,8 @@ impl Parser<'_> {
                             star: false,
                         })
                     }
-                    "tbname" | "_wstart" | "_wend" | "_wduration" | "_rowts" | "_c0"
-                    | "_qstart" | "_qend" => {
+                    "tbname" | "_wstart" | "_wend" | "_wduration" | "_irowts" | "_rowts"
+                    | "_c0" | "_qstart" | "_qend" => {
                         self.pos += 1;
                         Ok(Expr::Column {
                             table: None,

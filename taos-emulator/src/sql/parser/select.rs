@@ -186,6 +186,25 @@ impl Parser<'_> {
         Ok(d)
     }
 
+    /// `FILL(mode[, values])`, if present.
+    fn fill_clause(&mut self) -> Result<Option<(String, Vec<Expr>)>, TdError> {
+        if !self.eat_kw("fill") {
+            return Ok(None);
+        }
+        self.expect(Tok::LParen)?;
+        let t = self.next();
+        if t.kind != Tok::Ident {
+            return Err(self.error_at(t));
+        }
+        let mode = self.text(t).to_string();
+        let mut vals = Vec::new();
+        while self.eat(Tok::Comma) {
+            vals.push(self.expr()?);
+        }
+        self.expect(Tok::RParen)?;
+        Ok(Some((mode, vals)))
+    }
+
     fn window(&mut self) -> Result<Option<Window>, TdError> {
         if self.eat_kw("interval") {
             self.expect(Tok::LParen)?;
@@ -204,22 +223,7 @@ impl Parser<'_> {
             } else {
                 None
             };
-            let fill = if self.eat_kw("fill") {
-                self.expect(Tok::LParen)?;
-                let t = self.next();
-                if t.kind != Tok::Ident {
-                    return Err(self.error_at(t));
-                }
-                let mode = self.text(t).to_string();
-                let mut vals = Vec::new();
-                while self.eat(Tok::Comma) {
-                    vals.push(self.expr()?);
-                }
-                self.expect(Tok::RParen)?;
-                Some((mode, vals))
-            } else {
-                None
-            };
+            let fill = self.fill_clause()?;
             return Ok(Some(Window::Interval {
                 len,
                 offset,
@@ -234,6 +238,30 @@ impl Parser<'_> {
             let tol = self.duration_arg()?;
             self.expect(Tok::RParen)?;
             return Ok(Some(Window::Session(col, tol)));
+        }
+        if self.eat_kw("range") {
+            self.expect(Tok::LParen)?;
+            let start = self.expr()?;
+            let end = if self.eat(Tok::Comma) {
+                Some(self.expr()?)
+            } else {
+                None
+            };
+            self.expect(Tok::RParen)?;
+            let every = if self.eat_kw("every") {
+                self.expect(Tok::LParen)?;
+                let d = self.duration_arg()?;
+                self.expect(Tok::RParen)?;
+                Some(d)
+            } else {
+                None
+            };
+            let fill = self.fill_clause()?;
+            return Ok(Some(Window::Interp {
+                range: (start, end),
+                every,
+                fill,
+            }));
         }
         if self.eat_kw("event_window") {
             self.expect_kw("start")?;

@@ -84,3 +84,16 @@ fn incomplete_and_garbage() {
     assert!(parse(&"(".repeat(10_000)).is_err());
     assert!(parse(&format!("select {}1", "-".repeat(10_000))).is_err());
 }
+
+#[test]
+fn window_clauses_after_from() {
+    for sql in [
+        "select count(*) from d1 event_window start with v >= 2 end with v >= 3",
+        "select _irowts, interp(v) from d1 range('2024-01-01', '2024-01-02') every(1m) fill(prev)",
+        "select count(*) from d1 count_window(3)",
+        "SELECT _wstart, count(*), sum(current) FROM d1 EVENT_WINDOW START WITH current >= 2 END WITH current >= 3",
+    ] {
+        let p = parse(sql);
+        assert!(p.is_ok(), "{sql}: {p:?}");
+    }
+}
