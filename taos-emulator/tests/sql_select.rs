@@ -378,7 +378,10 @@ fn diff_and_csum_follow_each_timeline() {
     let r = query(&e, &mut s, "SELECT ts, diff(v) FROM a");
     assert_eq!(r.names, vec!["ts", "diff(v)"]);
     assert_eq!(r.types[1], Ty::BigInt);
-    assert_eq!(r.text(), vec![vec!["1700000002000", "3"], vec!["1700000003000", "-2"]]);
+    assert_eq!(
+        r.text(),
+        vec![vec!["1700000002000", "3"], vec!["1700000003000", "-2"]]
+    );
     assert_eq!(
         query(&e, &mut s, "SELECT diff(v, 1) FROM a").col(0),
         vec!["3"]
