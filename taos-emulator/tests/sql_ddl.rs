@@ -364,3 +364,48 @@ fn show_create_statements() {
     assert!(r.col(1)[0].contains("PRECISION 'ms'"));
     assert_eq!(err(&e, &mut s, "SHOW CREATE STABLE d1").code, 0x0362);
 }
+
+#[test]
+fn show_table_tags_and_alter_database() {
+    let (e, mut s) = meters();
+    exec(
+        &e,
+        &mut s,
+        "CREATE TABLE d1 USING meters TAGS ('bj', 1) d2 USING meters TAGS ('sh', 2)",
+    );
+    let r = query(&e, &mut s, "SHOW TABLE TAGS FROM meters");
+    assert_eq!(r.names, vec!["tbname", "location", "groupid"]);
+    assert_eq!(r.text(), vec![vec!["d1", "bj", "1"], vec!["d2", "sh", "2"]]);
+    let r = query(&e, &mut s, "SHOW TAGS FROM d2");
+    assert_eq!(
+        r.names,
+        vec![
+            "table_name",
+            "db_name",
+            "stable_name",
+            "tag_name",
+            "tag_type",
+            "tag_value"
+        ]
+    );
+    assert_eq!(r.rows.len(), 2);
+    exec(
+        &e,
+        &mut s,
+        "ALTER DATABASE power KEEP 365d CACHEMODEL 'both'",
+    );
+    let r = query(
+        &e,
+        &mut s,
+        "SELECT `keep`, cachemodel FROM information_schema.ins_databases WHERE name = 'power'",
+    );
+    assert_eq!(r.text(), vec![vec!["525600m,525600m,525600m", "both"]]);
+    assert_eq!(
+        err(&e, &mut s, "ALTER DATABASE power CACHEMODEL 'x'").code,
+        0x2618
+    );
+    assert_eq!(
+        err(&e, &mut s, "ALTER DATABASE nope KEEP 365d").code,
+        0x0388
+    );
+}

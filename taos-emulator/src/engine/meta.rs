@@ -467,6 +467,26 @@ pub fn show(cat: &Catalog, session: &Session, what: &Show) -> Result<QueryResult
             tag_rows(db, t, &mut rows);
             Ok(result(Virtual::new(tag_columns(), rows)))
         }
+        Show::TableTags(name) => {
+            let dbn = db_of(session, name)?;
+            let db = cat.dbs.get(&dbn).ok_or_else(db_not_exist)?;
+            let st = db.stables.get(&name.name).ok_or_else(table_not_exist)?;
+            let mut header = vec![ColumnDef::tag("tbname", varchar(192))];
+            header.extend(st.tags.iter().cloned());
+            let mut rows = Vec::new();
+            for child in &st.children {
+                if let Some(Table {
+                    kind: TableKind::Child { tags, .. },
+                    ..
+                }) = db.tables.get(child)
+                {
+                    let mut r = vec![s(child)];
+                    r.extend(tags.iter().cloned());
+                    rows.push(r);
+                }
+            }
+            Ok(result(Virtual::new(header, rows)))
+        }
         Show::CreateDatabase(name) => {
             let db = cat.dbs.get(name).ok_or_else(db_not_exist)?;
             let rows = vec![vec![s(name), s(create_database(db))]];

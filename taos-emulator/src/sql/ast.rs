@@ -381,6 +381,8 @@ pub enum Show {
     CreateTable(TableName, bool),
     /// `SHOW TAGS FROM ctb`.
     Tags(TableName),
+    /// `SHOW TABLE TAGS FROM stb`: tbname and every tag, one row per child.
+    TableTags(TableName),
 }
 
 /// A statement.

@@ -330,6 +330,15 @@ impl Parser<'_> {
                 stable,
             )));
         }
+        if self.is_kw("table") && self.is_kw_at(1, "tags") {
+            self.pos += 2;
+            self.expect_kw("from")?;
+            let mut name = self.table_name()?;
+            if self.eat_kw("from") {
+                name.db = Some(self.ident()?);
+            }
+            return Ok(Statement::Show(Show::TableTags(name)));
+        }
         if self.eat_kw("tags") {
             self.expect_kw("from")?;
             let mut name = self.table_name()?;
