@@ -66,7 +66,7 @@ impl<T, V> std::fmt::Debug for Column<T, V> {
 /// A type whose columns can be compared with values of type `X`: a
 /// [`TdType`] with itself, `Option<T>` with `T`, `String` with `&str`.
 #[diagnostic::on_unimplemented(
-    message = "a `{Self}` column cannot be compared with a `{X}` value",
+    message = "a column of type `{Self}` cannot be compared with a value of type `{X}`",
     label = "expected a value of the column's type",
     note = "compare a column with a value of its own Rust type (`T` or, for an `Option<T>` column, `T`; `&str` for text)"
 )]

@@ -1,0 +1,18 @@
+use taos_orm::TdTable;
+
+#[derive(TdTable)]
+#[taos(stable = "meters", child = "d{device}")]
+struct Meter {
+    #[taos(ts)]
+    ts: chrono::DateTime<chrono::Utc>,
+    current: Option<f32>,
+    voltage: i32,
+    #[taos(tag)]
+    device: u32,
+    #[taos(tag, nchar(16))]
+    location: String,
+}
+
+fn main() {
+    let _ = Meter::query().filter(|m| m.current.gt("high"));
+}

@@ -1,0 +1,8 @@
+use taos_orm::TdRow;
+
+#[derive(TdRow)]
+enum Avg {
+    A,
+}
+
+fn main() {}
