@@ -47,7 +47,7 @@ pub(super) fn expand(table: &Table<'_>) -> TokenStream {
     let doc = format!("The typed column handles of [`{}`].", unraw(ident));
     quote! {
         #[doc = #doc]
-        #[allow(non_camel_case_types, missing_docs)]
+        #[allow(non_camel_case_types, missing_docs, dead_code)]
         #[derive(Clone, Copy)]
         #vis struct #holder {
             #(#fields,)*
