@@ -34,6 +34,9 @@ struct Window {
     readings: Option<i64>,
 }
 
+/// The average and reading count of one device in one window.
+type Cell = (Option<f64>, Option<i64>);
+
 /// Devices stop reporting for a while: d1 from 06:00 to 08:00, d2 from
 /// 13:00 to 13:40.
 fn offline(device: i32, minute: i64) -> bool {
@@ -100,8 +103,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let windows: Vec<Window> = query.fetch_all(&db).await?;
 
     // Partitions come back in no particular order: lay them out as a grid.
-    let mut grid: BTreeMap<DateTime<Utc>, BTreeMap<String, (Option<f64>, Option<i64>)>> =
-        BTreeMap::new();
+    let mut grid: BTreeMap<DateTime<Utc>, BTreeMap<String, Cell>> = BTreeMap::new();
     for w in &windows {
         grid.entry(w.start)
             .or_default()
