@@ -7,8 +7,8 @@ mod fixture;
 
 use fixture::{at, setup, Meter};
 use taos_orm::query::{
-    avg, bottom, count, count_all, csum, diff, first, last, last_row, max, min, spread, stddev,
-    sum, top,
+    apercentile, avg, bottom, count, count_all, csum, diff, elapsed, first, last, last_row, max,
+    min, percentile, spread, stddev, sum, top, twa, wstart, TimeSpan,
 };
 use taos_orm::{Precision, TdRow};
 
@@ -132,5 +132,73 @@ async fn multi_row_and_series_functions() -> taos_orm::Result<()> {
         .fetch_all(&db)
         .await?;
     assert_eq!(sums, [(10,), (30,), (60,), (100,), (150,)]);
+    db.drop_database().await
+}
+
+#[derive(Debug, TdRow)]
+struct Rates {
+    median: f64,
+    approx: f64,
+    covered: f64,
+    twa: f64,
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn percentiles_elapsed_and_twa_on_one_child() -> taos_orm::Result<()> {
+    let db = setup("query_rates", MS).await?;
+    // d1: voltage 10, 20, 30, 40, 50 at +0s, +10s, +20s, +65s, +70s.
+    let r: Rates = Meter::query()
+        .from_child("d1")
+        .select(|m| {
+            (
+                percentile(m.voltage, 50.0).alias("median"),
+                apercentile(m.voltage, 50.0).alias("approx"),
+                elapsed(m.ts, Some(TimeSpan::seconds(1))).alias("covered"),
+                twa(m.voltage).alias("twa"),
+            )
+        })
+        .fetch_one(&db)
+        .await?;
+    assert_eq!(r.median, 30.0);
+    // An approximation, but of five points it cannot leave their middle range.
+    assert!((20.0..=40.0).contains(&r.approx), "{r:?}");
+    assert_eq!(r.covered, 70.0);
+    // Trapezoids: 150 + 250 + 1575 + 225 over 70 s.
+    assert!((r.twa - 2200.0 / 70.0).abs() < 1e-9, "{r:?}");
+    db.drop_database().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn interval_offset_and_sliding() -> taos_orm::Result<()> {
+    let db = setup("query_sliding", MS).await?;
+    let offset: Vec<(i64, i64)> = Meter::query()
+        .from_child("d1")
+        .select(|_| (wstart(), count_all()))
+        .interval(TimeSpan::minutes(1))
+        .offset_by(TimeSpan::seconds(30))
+        .fetch_all(&db)
+        .await?;
+    assert_eq!(offset, [(at(MS, -30), 3), (at(MS, 30), 2)]);
+
+    let sliding: Vec<(i64, i64)> = Meter::query()
+        .from_child("d1")
+        .select(|_| (wstart(), count_all()))
+        .interval(TimeSpan::seconds(20))
+        .sliding(TimeSpan::seconds(10))
+        .fetch_all(&db)
+        .await?;
+    let w = |s, n| (at(MS, s), n);
+    assert_eq!(
+        sliding,
+        [
+            w(-10, 1),
+            w(0, 2),
+            w(10, 2),
+            w(20, 1),
+            w(50, 1),
+            w(60, 2),
+            w(70, 1)
+        ]
+    );
     db.drop_database().await
 }
