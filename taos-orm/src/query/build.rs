@@ -11,7 +11,9 @@ use crate::sql::{write_ident, write_table_ref, NameKind};
 use super::column::{Column, ColumnRef, TdColumns};
 use super::cond::{Cond, CondNode};
 use super::expr::{FnKind, Item, Keys, Node, Order, Ordering, Orderings, Select};
-use super::window::{Fill, IntervalWindow, NoWindow, OtherWindow, TimeSpan, Window};
+use super::window::{
+    Fill, IntervalWindow, NoWindow, OtherWindow, StateEventWindow, TimeSpan, Window,
+};
 
 /// A typed `SELECT` on table `T`; `W` records the window clause so that
 /// SLIDING, offsets and FILL only exist after `interval`, and a query has at
@@ -92,7 +94,7 @@ impl<T: TdColumns> Query<T> {
     pub fn state_window<V: super::StateKey>(
         self,
         key: impl FnOnce(&T::Columns) -> Column<T, V>,
-    ) -> Query<T, OtherWindow> {
+    ) -> Query<T, StateEventWindow> {
         let key = key(&T::COLUMNS);
         let node = match key.at {
             ColumnRef::Column(_) => key.node(),
@@ -112,7 +114,7 @@ impl<T: TdColumns> Query<T> {
     pub fn event_window(
         self,
         conds: impl FnOnce(&T::Columns) -> (Cond, Cond),
-    ) -> Query<T, OtherWindow> {
+    ) -> Query<T, StateEventWindow> {
         let (start, end) = conds(&T::COLUMNS);
         self.window(Window::Event {
             start: start.node,
@@ -181,65 +183,48 @@ impl<T: TdColumns> Query<T> {
 }
 
 impl<T: TdColumns> Query<T, IntervalWindow> {
-    fn interval_mut(
-        &mut self,
-    ) -> (
-        &mut Option<TimeSpan>,
-        &mut Option<TimeSpan>,
-        &mut Option<Fill>,
-    ) {
-        match &mut self.window {
-            Some(Window::Interval {
-                offset,
-                sliding,
-                fill,
-                ..
-            }) => (offset, sliding, fill),
-            _ => unreachable!("an IntervalWindow query always holds an interval"),
+    /// Sets a part of the interval clause (the marker type guarantees one).
+    fn set_interval(
+        mut self,
+        set: impl FnOnce(&mut Option<TimeSpan>, &mut Option<TimeSpan>, &mut Option<Fill>),
+    ) -> Self {
+        if let Some(Window::Interval {
+            offset,
+            sliding,
+            fill,
+            ..
+        }) = &mut self.window
+        {
+            set(offset, sliding, fill);
         }
+        self
     }
 
     /// `INTERVAL(length, offset)`: windows shifted by `offset` (shorter than the interval).
-    pub fn offset_by(mut self, offset: TimeSpan) -> Self {
-        *self.interval_mut().0 = Some(offset);
-        self
+    pub fn offset_by(self, offset: TimeSpan) -> Self {
+        self.set_interval(|o, _, _| *o = Some(offset))
     }
 
     /// `SLIDING(step)`: overlapping windows starting every `step` (at most
     /// the interval, at least 1% of it).
-    pub fn sliding(mut self, step: TimeSpan) -> Self {
-        *self.interval_mut().1 = Some(step);
-        self
+    pub fn sliding(self, step: TimeSpan) -> Self {
+        self.set_interval(|_, s, _| *s = Some(step))
     }
 
     /// `FILL(mode)` for empty windows; any mode but `None` needs a time
     /// range on the primary timestamp.
-    pub fn fill(mut self, fill: Fill) -> Self {
-        *self.interval_mut().2 = Some(fill);
-        self
+    pub fn fill(self, fill: Fill) -> Self {
+        self.set_interval(|_, _, f| *f = Some(fill))
     }
 }
 
-impl<T: TdColumns> Query<T, OtherWindow> {
-    /// `TRUE_FOR(d)` of a STATE or EVENT window: drop windows shorter than `d`.
+impl<T: TdColumns> Query<T, StateEventWindow> {
+    /// `TRUE_FOR(d)`: drop windows shorter than `d`.
     pub fn true_for(mut self, d: TimeSpan) -> Self {
-        match &mut self.window {
-            Some(Window::State { true_for, .. } | Window::Event { true_for, .. }) => {
-                *true_for = Some(d);
-            }
-            Some(window) => {
-                let kind = match window {
-                    Window::Session { .. } => "SESSION",
-                    _ => "COUNT_WINDOW",
-                };
-                self.items.push(Item {
-                    node: Node::Invalid(format!(
-                        "TRUE_FOR applies to STATE_WINDOW and EVENT_WINDOW, not {kind}"
-                    )),
-                    alias: None,
-                });
-            }
-            None => unreachable!("an OtherWindow query always holds a window"),
+        if let Some(Window::State { true_for, .. } | Window::Event { true_for, .. }) =
+            &mut self.window
+        {
+            *true_for = Some(d);
         }
         self
     }

@@ -101,7 +101,9 @@ pub use expr::{
     Expr, Item, Keys, Numeric, Order, Ordered, Ordering, Orderings, Select, Spreadable,
 };
 pub use value::Bound;
-pub use window::{Fill, FillValue, IntervalWindow, NoWindow, OtherWindow, TimeSpan};
+pub use window::{
+    Fill, FillValue, IntervalWindow, NoWindow, OtherWindow, StateEventWindow, TimeSpan,
+};
 
 /// Column types `STATE_WINDOW` accepts: integers, bool and text.
 #[diagnostic::on_unimplemented(

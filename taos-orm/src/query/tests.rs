@@ -491,11 +491,6 @@ fn session_state_event_count_windows() {
     assert!(err(&q).contains("slide must be in 1..=4"));
     let q = Meter::query()
         .select(|m| sum(m.voltage))
-        .count_window(4)
-        .true_for(TimeSpan::seconds(1));
-    assert!(err(&q).contains("TRUE_FOR applies to"));
-    let q = Meter::query()
-        .select(|m| sum(m.voltage))
         .session(TimeSpan::seconds(0));
     assert!(err(&q).contains("positive"));
 }

@@ -249,9 +249,12 @@ pub enum NoWindow {}
 /// SLIDING, an offset and FILL.
 #[derive(Debug, Clone, Copy)]
 pub enum IntervalWindow {}
-/// A marker of [`super::Query`]: a SESSION, STATE, EVENT or COUNT window.
+/// A marker of [`super::Query`]: a SESSION or COUNT window.
 #[derive(Debug, Clone, Copy)]
 pub enum OtherWindow {}
+/// A marker of [`super::Query`]: a STATE or EVENT window, which may take TRUE_FOR.
+#[derive(Debug, Clone, Copy)]
+pub enum StateEventWindow {}
 
 impl Window {
     /// Checks TDengine's rules for the clause itself.
