@@ -207,3 +207,30 @@ async fn session_state_event_and_count_windows() -> taos_orm::Result<()> {
     );
     db.drop_database().await
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forced_fills_cover_a_range_without_data() -> taos_orm::Result<()> {
+    let p = Precision::Millisecond;
+    let db = setup("query_force_fill", p).await?;
+    let empty = |fill| {
+        Meter::query()
+            .select(|m| (wstart(), avg(m.current).alias("avg")))
+            .filter(|m| m.ts.range(at(p, 200)..at(p, 230)))
+            .interval(TimeSpan::seconds(10))
+            .fill(fill)
+    };
+    let null: Vec<Avg> = empty(Fill::Null).fetch_all(&db).await?;
+    assert_eq!(null, []);
+    let forced: Vec<Avg> = empty(Fill::NullF).fetch_all(&db).await?;
+    let starts: Vec<_> = forced.iter().map(|r| (r.start, r.avg)).collect();
+    assert_eq!(
+        starts,
+        [(at(p, 200), None), (at(p, 210), None), (at(p, 220), None)]
+    );
+    let forced: Vec<Avg> = empty(Fill::value_f([9])).fetch_all(&db).await?;
+    assert!(
+        forced.iter().all(|r| r.avg == Some(9.0)) && forced.len() == 3,
+        "{forced:?}"
+    );
+    db.drop_database().await
+}
