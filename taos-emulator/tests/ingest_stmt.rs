@@ -116,6 +116,23 @@ async fn an_exec_is_all_or_nothing() {
         1
     );
 
+    // Out of order and over existing rows: merged like an INSERT.
+    bind_table(
+        &mut stmt,
+        "power.d1",
+        "sf",
+        &columns(vec![now + 1, now - 5], vec![Some("new"), Some("old")]),
+    )
+    .await
+    .unwrap();
+    assert_eq!(stmt.execute().await.unwrap(), 2);
+    assert_eq!(count(&taos, "SELECT COUNT(*) FROM power.d1").await, 3);
+    let note: Option<String> = taos
+        .query_one(format!("SELECT note FROM power.d1 WHERE ts = {}", now + 1))
+        .await
+        .unwrap();
+    assert_eq!(note.as_deref(), Some("new"));
+
     // Outside KEEP, like an INSERT.
     bind_table(&mut stmt, "power.d1", "sf", &columns(vec![0], vec![None]))
         .await

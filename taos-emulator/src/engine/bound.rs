@@ -39,10 +39,10 @@ struct Staged {
     table: String,
     create: Option<(String, Vec<Value>)>,
     composite: bool,
-    /// Schema columns 1.. for each row, `None` where the statement names no value.
-    width: usize,
     ts: Vec<i64>,
-    cells: Vec<Option<Value>>,
+    /// Schema columns 1.., column by column; `None` where the statement
+    /// names no value for the column.
+    cols: Vec<Option<Vec<Value>>>,
 }
 
 impl Engine {
@@ -170,9 +170,8 @@ fn stage(
         table: t.table.name.clone(),
         create,
         composite: columns.get(1).is_some_and(|c| c.primary_key),
-        width,
         ts: Vec::new(),
-        cells: Vec::new(),
+        cols: vec![None; width],
     };
     let oldest = now.saturating_sub(db.keep_units());
     let latest = time::max_ts(precision);
@@ -228,37 +227,39 @@ fn stage_block(
     }
     let rows = block.nrows();
     let base_row = staged.ts.len();
-    let width = staged.width;
-    staged.cells.resize((base_row + rows) * width, None);
     staged.ts.resize(base_row + rows, 0);
     for (view, &i) in block.columns().zip(map) {
         let def = &columns[i];
-        for (r, v) in view.iter().enumerate() {
-            let value = cell(v, def)?;
-            if i == 0 {
-                let Value::Int(ts) = value else {
-                    return Err(TdError::new(
-                        0x0216,
-                        "Primary timestamp column should not be null",
-                    ));
-                };
-                if ts < oldest || ts > latest {
-                    return Err(ts_out_of_range());
-                }
-                staged.ts[base_row + r] = ts;
-            } else {
-                staged.cells[(base_row + r) * width + i - 1] = Some(value);
+        if i > 0 {
+            let col = staged.cols[i - 1].get_or_insert_with(Vec::new);
+            // A column missing from an earlier block of this batch is NULL there.
+            col.resize(base_row, Value::Null);
+            col.reserve(rows);
+            for v in view.iter() {
+                col.push(cell(v, def)?);
             }
+            continue;
+        }
+        for (r, v) in view.iter().enumerate() {
+            let Value::Int(ts) = cell(v, def)? else {
+                return Err(TdError::new(
+                    0x0216,
+                    "Primary timestamp column should not be null",
+                ));
+            };
+            if ts < oldest || ts > latest {
+                return Err(ts_out_of_range());
+            }
+            staged.ts[base_row + r] = ts;
         }
     }
     if staged.composite {
-        for r in base_row..base_row + rows {
-            if !matches!(&staged.cells[r * width], Some(v) if !v.is_null()) {
-                return Err(TdError::new(
-                    0x2600,
-                    "Primary key column should not be null",
-                ));
-            }
+        let keys = staged.cols[0].as_deref().unwrap_or_default();
+        if keys.len() < base_row + rows || keys[base_row..].iter().any(Value::is_null) {
+            return Err(TdError::new(
+                0x2600,
+                "Primary key column should not be null",
+            ));
         }
     }
     Ok(())
@@ -378,13 +379,38 @@ fn apply(cat: &mut Catalog, staged: Vec<Staged>) -> usize {
         else {
             continue;
         };
-        rows += s.ts.len();
-        let mut cells = s.cells;
-        let w = s.width;
-        for (i, ts) in s.ts.into_iter().enumerate() {
-            table
-                .data
-                .upsert(ts, &mut cells[i * w..(i + 1) * w], s.composite);
+        let n = s.ts.len();
+        rows += n;
+        let mut cols = s.cols;
+        for c in cols.iter_mut().flatten() {
+            c.resize(n, Value::Null);
+        }
+        let data = &mut table.data;
+        let ascending = s.ts.windows(2).all(|w| w[0] < w[1]);
+        let after_last = match (data.ts.last(), s.ts.first()) {
+            (Some(&last), Some(&first)) => last < first,
+            _ => true,
+        };
+        if ascending && after_last && !s.composite && data.cols.len() == cols.len() {
+            // The common case, new rows after the stored ones: append
+            // column by column.
+            data.ts.extend_from_slice(&s.ts);
+            for (stored, col) in data.cols.iter_mut().zip(cols) {
+                match col {
+                    Some(values) => stored.extend(values),
+                    None => stored.resize(stored.len() + n, Value::Null),
+                }
+            }
+            continue;
+        }
+        let mut iters: Vec<Option<std::vec::IntoIter<Value>>> =
+            cols.into_iter().map(|c| c.map(Vec::into_iter)).collect();
+        let mut row = vec![None; iters.len()];
+        for ts in s.ts {
+            for (cell, it) in row.iter_mut().zip(iters.iter_mut()) {
+                *cell = it.as_mut().and_then(Iterator::next);
+            }
+            data.upsert(ts, &mut row, s.composite);
         }
     }
     rows
