@@ -154,7 +154,9 @@ async fn assert_partial(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_server_error_mid_flush_loses_no_row_bound_path() {
-    // Each exec carries 100,000 rows: 250,000 rows take three, the second fails.
+    // Each exec carries 100,000 rows of whole tables: 250,000 rows take
+    // three (100k, 100k, 50k), each on its own concurrent statement; the
+    // second to arrive fails, the others are written.
     let (_emulator, db) = faulty(
         Fault::matching("insert into ?")
             .nth(2)
@@ -173,12 +175,17 @@ async fn a_server_error_mid_flush_loses_no_row_bound_path() {
     let unwritten = assert_partial(&db, &inserter, &err, &rows).await;
     assert_eq!(err.code(), None);
     assert!(!err.is_transient());
-    assert_eq!(unwritten.len(), 150_000);
+    assert!(
+        [50_000, 100_000].contains(&unwritten.len()),
+        "one whole exec is unwritten: {}",
+        unwritten.len()
+    );
+    let left = unwritten.len();
     assert_eq!(inserter.stats().failures, 1);
 
     // The fault fired once: the retry of the kept rows completes the set.
     let report = inserter.flush().await.unwrap();
-    assert_eq!(report.rows, 150_000);
+    assert_eq!(report.rows, left);
     assert!(inserter.pending().is_empty());
     assert_eq!(db.count::<Meter>().await.unwrap(), 250_000);
     let stats = inserter.end().await.unwrap();

@@ -38,8 +38,10 @@ impl<C: Connection> Database<C> {
     /// the same [`Error::InvalidValue`]) before anything is sent, and a
     /// server failure is an [`Error::Insert`] listing exactly the rows not
     /// written. Rows go out in `execute` calls of about [`EXEC_ROWS`] rows,
-    /// whole child tables at a time; a failed `execute` leaves its rows and
-    /// every later one unwritten.
+    /// whole child tables at a time, spread over up to [`BIND_LANES`]
+    /// statements that run concurrently. A failed `execute` leaves its rows
+    /// and those of its statement's later `execute`s unwritten; the other
+    /// statements carry on.
     ///
     /// ```
     /// use taos_orm::{Database, DatabaseOptions, TdTable};
@@ -102,7 +104,8 @@ impl<C: Connection> Database<C> {
         .await
     }
 
-    /// Sends bound tables in chunks of about [`EXEC_ROWS`] rows.
+    /// Sends bound tables in chunks of about [`EXEC_ROWS`] rows, spread
+    /// over up to [`BIND_LANES`] statements running concurrently.
     async fn send_bound(
         &self,
         schema: &'static TableSchema,
@@ -110,31 +113,65 @@ impl<C: Connection> Database<C> {
         tables: &[BoundTable],
         using: bool,
     ) -> Result<InsertReport> {
+        let chunks = chunk_tables(tables);
+        let lanes = BIND_LANES.min(chunks.len()).max(1);
         let guard = self.connection().acquire().await?;
+        let taos: &taos::Taos = &guard;
+        let tags = using && schema.kind == TableKind::Super;
+        let runs = (0..lanes).map(|lane| {
+            let mine: Vec<std::ops::Range<usize>> =
+                chunks.iter().skip(lane).step_by(lanes).cloned().collect();
+            self.run_lane(taos, sql, tables, mine, tags)
+        });
+        let outcomes = futures::future::join_all(runs).await;
         let mut report = InsertReport::default();
-        let mut stmt = match prepare(&guard, sql).await {
+        let mut unwritten = Vec::new();
+        let mut first_error = None;
+        for outcome in outcomes {
+            report.affected += outcome.report.affected;
+            report.rows += outcome.report.rows;
+            report.statements += outcome.report.statements;
+            if let Some((error, left)) = outcome.failure {
+                for range in left {
+                    unwritten.extend(tables[range].iter().flat_map(|t| t.rows.iter().copied()));
+                }
+                first_error.get_or_insert(error);
+            }
+        }
+        match first_error {
+            None => Ok(report),
+            Some(source) => Err(failed(schema.name, unwritten, report.rows, source)),
+        }
+    }
+
+    /// One statement's share: its chunks in order, stopping at the first
+    /// failure (which leaves that chunk and the lane's later ones unwritten).
+    async fn run_lane(
+        &self,
+        taos: &taos::Taos,
+        sql: &str,
+        tables: &[BoundTable],
+        chunks: Vec<std::ops::Range<usize>>,
+        tags: bool,
+    ) -> LaneOutcome {
+        let mut outcome = LaneOutcome::default();
+        let mut stmt = match prepare(taos, sql).await {
             Ok(stmt) => stmt,
-            Err(e) => return Err(failed(schema.name, tables, 0, 0, e)),
+            Err(e) => {
+                outcome.failure = Some((e, chunks));
+                return outcome;
+            }
         };
         let mut name = String::new();
-        let mut start = 0;
-        while start < tables.len() {
-            let mut end = start;
-            let mut chunk_rows = 0;
-            while end < tables.len()
-                && (chunk_rows == 0 || chunk_rows + tables[end].rows.len() <= EXEC_ROWS)
-            {
-                chunk_rows += tables[end].rows.len();
-                end += 1;
-            }
+        for (k, range) in chunks.iter().enumerate() {
             let result = async {
-                for t in &tables[start..end] {
+                for t in &tables[range.clone()] {
                     name.clear();
                     push_quoted_lower(&mut name, self.name());
                     name.push('.');
                     push_quoted_lower(&mut name, &t.table);
                     stmt.set_tbname(&name).await?;
-                    if using && schema.kind == TableKind::Super {
+                    if tags {
                         stmt.set_tags(&t.tags).await?;
                     }
                     stmt.bind(&t.columns).await?;
@@ -145,16 +182,48 @@ impl<C: Connection> Database<C> {
             .await;
             match result {
                 Ok(affected) => {
-                    report.affected += affected;
-                    report.rows += chunk_rows;
-                    report.statements += 1;
+                    outcome.report.affected += affected;
+                    outcome.report.rows += tables[range.clone()]
+                        .iter()
+                        .map(|t| t.rows.len())
+                        .sum::<usize>();
+                    outcome.report.statements += 1;
                 }
-                Err(e) => return Err(failed(schema.name, tables, start, report.rows, e.into())),
+                Err(e) => {
+                    outcome.failure = Some((e.into(), chunks[k..].to_vec()));
+                    break;
+                }
             }
-            start = end;
         }
-        Ok(report)
+        outcome
     }
+}
+
+/// Statements bound concurrently by one insert: they overlap the round
+/// trips of one with the server's work on another.
+pub const BIND_LANES: usize = 4;
+
+#[derive(Default)]
+struct LaneOutcome {
+    report: InsertReport,
+    failure: Option<(Error, Vec<std::ops::Range<usize>>)>,
+}
+
+/// Consecutive runs of whole tables of about [`EXEC_ROWS`] rows each.
+fn chunk_tables(tables: &[BoundTable]) -> Vec<std::ops::Range<usize>> {
+    let mut chunks = Vec::new();
+    let mut start = 0;
+    while start < tables.len() {
+        let mut end = start;
+        let mut rows = 0;
+        while end < tables.len() && (rows == 0 || rows + tables[end].rows.len() <= EXEC_ROWS) {
+            rows += tables[end].rows.len();
+            end += 1;
+        }
+        chunks.push(start..end);
+        start = end;
+    }
+    chunks
 }
 
 async fn prepare(taos: &taos::Taos, sql: &str) -> Result<Stmt> {
@@ -192,18 +261,8 @@ fn push_marks(sql: &mut String, n: usize) {
     }
 }
 
-/// The error of a bound insert whose chunk starting at table `from` failed.
-fn failed(
-    table: &'static str,
-    tables: &[BoundTable],
-    from: usize,
-    written: usize,
-    source: Error,
-) -> Error {
-    let mut unwritten: Vec<usize> = tables[from..]
-        .iter()
-        .flat_map(|t| t.rows.iter().copied())
-        .collect();
+/// The error of a bound insert that left the rows `unwritten` (input indices).
+fn failed(table: &'static str, mut unwritten: Vec<usize>, written: usize, source: Error) -> Error {
     unwritten.sort_unstable();
     let total = written + unwritten.len();
     tracing::warn!(table, written, unwritten = unwritten.len(), error = %source, "bound insert failed");

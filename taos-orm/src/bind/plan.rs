@@ -1,6 +1,7 @@
 //! Rows grouped per child table and turned into bound columns.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use taos::taos_query::common::{ColumnView, Precision, Value as TaosValue};
 
@@ -61,7 +62,7 @@ where
     I: IntoIterator<Item = &'r T>,
 {
     let schema = T::SCHEMA;
-    let mut by_name: HashMap<String, usize> = HashMap::new();
+    let mut by_name: HashMap<String, usize, BuildHasherDefault<NameHasher>> = HashMap::default();
     let mut groups: Vec<(String, Vec<(usize, &T)>)> = Vec::new();
     let mut name = String::new();
     for (index, row) in rows.into_iter().enumerate() {
@@ -105,4 +106,29 @@ where
         });
     }
     Ok(out)
+}
+
+/// FNV-1a over the child table name: names are short and not
+/// attacker-chosen keys of a long-lived map, so SipHash's cost buys nothing.
+#[derive(Default)]
+struct NameHasher(u64);
+
+impl Hasher for NameHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }

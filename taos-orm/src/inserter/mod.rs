@@ -193,7 +193,8 @@ impl<T: TdTable, C: Connection> Inserter<T, C> {
         }
         let started = Instant::now();
         let mut rows = std::mem::take(&mut self.pending);
-        self.pending_bytes = 0;
+        // The bytes of `rows`, kept up to date as rows leave it.
+        let mut left_bytes = std::mem::take(&mut self.pending_bytes);
         self.oldest = None;
         let total = rows.len();
         let mut origin: Vec<usize> = (0..total).collect();
@@ -202,7 +203,7 @@ impl<T: TdTable, C: Connection> Inserter<T, C> {
             let error = match self.send(&rows).await {
                 Ok(sent) => {
                     report.rows += sent.rows;
-                    report.bytes += rows.iter().map(stats::row_bytes).sum::<usize>();
+                    report.bytes += left_bytes;
                     break Ok(());
                 }
                 Err(e) => e,
@@ -216,6 +217,7 @@ impl<T: TdTable, C: Connection> Inserter<T, C> {
                     // aside and send the rest at once.
                     let bad = rows.remove(row);
                     origin.remove(row);
+                    left_bytes = left_bytes.saturating_sub(stats::row_bytes(&bad));
                     self.stats.rows_rejected += 1;
                     tracing::warn!(target: "taos_orm::inserter", error = %error, "row rejected");
                     self.rejected.push((bad, error));
@@ -230,7 +232,9 @@ impl<T: TdTable, C: Connection> Inserter<T, C> {
             (rows, written) = split_unwritten(rows, &unwritten);
             origin = unwritten.iter().map(|&i| origin[i]).collect();
             report.rows += written.len();
-            report.bytes += written.iter().map(stats::row_bytes).sum::<usize>();
+            let written_bytes: usize = written.iter().map(stats::row_bytes).sum();
+            left_bytes = left_bytes.saturating_sub(written_bytes);
+            report.bytes += written_bytes;
             if cause.is_transient() && report.retries < self.options.retry.attempts {
                 let pause = self.options.retry.backoff(report.retries);
                 tracing::debug!(target: "taos_orm::inserter", error = %cause, ?pause, left = rows.len(), "retrying");
@@ -253,10 +257,9 @@ impl<T: TdTable, C: Connection> Inserter<T, C> {
                 self.stats.failures += 1;
                 let left = rows.len();
                 // Kept ahead of rows written meanwhile, so order is preserved.
-                let bytes: usize = rows.iter().map(stats::row_bytes).sum();
                 rows.append(&mut self.pending);
                 self.pending = rows;
-                self.pending_bytes += bytes;
+                self.pending_bytes += left_bytes;
                 self.oldest = Some(Instant::now());
                 tracing::warn!(target: "taos_orm::inserter", error = %cause, written = report.rows, left, "flush failed");
                 Err(Error::Insert {

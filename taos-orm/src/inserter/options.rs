@@ -69,10 +69,14 @@ impl Default for Retry {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct InserterOptions {
-    /// Flush once this many rows are buffered (default 100,000).
+    /// Flush once this many rows are buffered (default 1,000,000).
+    ///
+    /// Large flushes pay off: binding costs a few round trips per child
+    /// table per flush whatever its row count. Bound the latency with
+    /// [`InserterOptions::period`] instead.
     pub max_rows: usize,
     /// Flush once the buffered rows' values take this many bytes (default
-    /// 32 MiB; counted as the bound column sizes, text at its byte length).
+    /// 64 MiB; counted as the bound column sizes, text at its byte length).
     pub max_bytes: usize,
     /// Flush rows that have waited this long (default none). Checked on
     /// every write, and by a timer in a background inserter.
@@ -93,10 +97,10 @@ pub struct InserterOptions {
 impl Default for InserterOptions {
     fn default() -> Self {
         InserterOptions {
-            max_rows: 100_000,
-            max_bytes: 32 << 20,
+            max_rows: 1_000_000,
+            max_bytes: 64 << 20,
             period: None,
-            max_buffered_rows: 400_000,
+            max_buffered_rows: 4_000_000,
             retry: Retry::default(),
             flush_timeout: Duration::from_secs(60),
             mode: InsertMode::default(),
@@ -168,9 +172,9 @@ mod tests {
 
     #[test]
     fn buffer_cap_follows_the_flush_size() {
-        let o = InserterOptions::default().max_rows(1_000_000);
-        assert_eq!(o.max_buffered_rows, 4_000_000);
-        assert_eq!(o.clone().max_buffered_rows(10).max_buffered_rows, 1_000_000);
+        let o = InserterOptions::default().max_rows(2_000_000);
+        assert_eq!(o.max_buffered_rows, 8_000_000);
+        assert_eq!(o.clone().max_buffered_rows(10).max_buffered_rows, 2_000_000);
         assert_eq!(InserterOptions::default().max_rows(0).max_rows, 1);
     }
 }
