@@ -8,6 +8,7 @@
 //! [`bind_tables`] is the client-side half, public so its cost can be
 //! measured alone.
 
+mod blocking;
 mod columns;
 mod plan;
 mod tags;
