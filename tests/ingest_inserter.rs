@@ -379,3 +379,32 @@ async fn dropping_an_inserter_hands_its_rows_over() {
     drop(inserter);
     assert_eq!(*orphans.lock().unwrap(), rows);
 }
+
+#[derive(Debug, Clone, PartialEq, TdTable)]
+#[taos(stable = "orphans", child = "o{id}")]
+struct Orphan {
+    #[taos(ts)]
+    ts: i64,
+    v: i32,
+    #[taos(tag)]
+    id: i32,
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rows_of_a_dropped_inserter_without_hook_stay_reachable() {
+    let taos = taos_orm::connect(&common::dsn()).await.unwrap();
+    let db = Database::new(
+        Arc::new(taos),
+        "never_written",
+        taos_orm::Precision::Millisecond,
+    );
+    let rows: Vec<Orphan> = (0..3).map(|i| Orphan { ts: i, v: 0, id: 1 }).collect();
+    for batch in [&rows[..2], &rows[2..]] {
+        let mut inserter = Inserter::new(db.clone(), InserterOptions::default());
+        for row in batch.iter().cloned() {
+            inserter.push(row);
+        }
+    }
+    assert_eq!(taos_orm::inserter::take_orphaned::<Orphan>(), rows);
+    assert!(taos_orm::inserter::take_orphaned::<Orphan>().is_empty());
+}

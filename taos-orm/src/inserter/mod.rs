@@ -75,11 +75,13 @@ type DropHook<T> = Box<dyn FnOnce(Vec<T>) + Send + Sync>;
 /// * [`Inserter::end`] flushes everything and, when rows remain
 ///   unwritten, returns them in the error ([`EndError::unwritten`]).
 /// * [`Inserter::take_pending`] / [`Inserter::take_rejected`] hand rows back at any time.
-/// * Dropping an inserter that still holds rows passes them to the
-///   [`Inserter::on_drop`] hook; without one, it logs an error (target
-///   `taos_orm::inserter`) with the number of rows lost. There is no way to
-///   write from `Drop` (it cannot wait), so call `end()`.
-pub struct Inserter<T, C> {
+/// * Dropping an inserter that still holds rows (a bug, or a panic
+///   unwinding) cannot write them (`Drop` cannot wait), so it logs an
+///   error (target `taos_orm::inserter`) with their count and hands them
+///   to the [`Inserter::on_drop`] hook; without a hook they are kept in a
+///   process-wide store that [`take_orphaned`] empties. Nothing is
+///   discarded: call `end()`, or collect orphans, e.g. before exiting.
+pub struct Inserter<T: Send + 'static, C> {
     db: Database<C>,
     options: InserterOptions,
     pending: Vec<T>,
@@ -101,7 +103,7 @@ pub struct EndError<T> {
     pub stats: InserterStats,
 }
 
-impl<T: TdTable, C: Connection> Inserter<T, C> {
+impl<T: TdTable + Send + 'static, C: Connection> Inserter<T, C> {
     /// An inserter writing to `db`.
     pub fn new(db: Database<C>, options: InserterOptions) -> Self {
         Inserter {
@@ -356,26 +358,66 @@ fn split_unwritten<T>(rows: Vec<T>, unwritten: &[usize]) -> (Vec<T>, Vec<T>) {
     (keep, done)
 }
 
-impl<T, C> Drop for Inserter<T, C> {
+impl<T: Send + 'static, C> Drop for Inserter<T, C> {
     fn drop(&mut self) {
         let mut rows = std::mem::take(&mut self.pending);
         rows.extend(self.rejected.drain(..).map(|(row, _)| row));
         if rows.is_empty() {
             return;
         }
+        let hooked = self.on_drop.is_some();
+        tracing::error!(
+            target: "taos_orm::inserter",
+            rows = rows.len(),
+            "an Inserter was dropped holding {} unwritten rows; they went to {}",
+            rows.len(),
+            if hooked { "its on_drop hook" } else { "taos_orm::inserter::take_orphaned" }
+        );
         match self.on_drop.take() {
             Some(hook) => hook(rows),
-            None => tracing::error!(
-                target: "taos_orm::inserter",
-                rows = rows.len(),
-                "an Inserter was dropped holding {} unwritten rows: they are lost (call end(), or set on_drop)",
-                rows.len()
-            ),
+            None => orphan(rows),
         }
     }
 }
 
-impl<T, C> std::fmt::Debug for Inserter<T, C> {
+/// Rows of dropped inserters that had no `on_drop` hook, by row type.
+static ORPHANS: std::sync::Mutex<Vec<Box<dyn std::any::Any + Send>>> =
+    std::sync::Mutex::new(Vec::new());
+
+fn orphan<T: Send + 'static>(rows: Vec<T>) {
+    let mut store = ORPHANS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    store.push(Box::new(rows));
+}
+
+/// Takes the rows of type `T` that dropped [`Inserter`]s (without an
+/// `on_drop` hook) could not write, oldest first.
+///
+/// ```
+/// # #[derive(Debug, Clone, PartialEq, taos_orm::TdTable)]
+/// # #[taos(table = "log")]
+/// # struct Log { #[taos(ts)] ts: i64, v: i32 }
+/// // After a drop that lost rows of `Log`:
+/// let rows: Vec<Log> = taos_orm::inserter::take_orphaned();
+/// assert!(rows.is_empty());
+/// ```
+pub fn take_orphaned<T: Send + 'static>() -> Vec<T> {
+    let mut store = ORPHANS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut out = Vec::new();
+    store.retain_mut(|batch| match batch.downcast_mut::<Vec<T>>() {
+        Some(rows) => {
+            out.append(rows);
+            false
+        }
+        None => true,
+    });
+    out
+}
+
+impl<T: Send + 'static, C> std::fmt::Debug for Inserter<T, C> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Inserter")
             .field("pending", &self.pending.len())
