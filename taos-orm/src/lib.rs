@@ -8,7 +8,6 @@
 extern crate self as taos_orm;
 
 pub mod bind;
-pub mod bind;
 pub mod blocking;
 mod connection;
 mod database;
