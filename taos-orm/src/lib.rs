@@ -133,6 +133,30 @@ pub use value::{BorrowedValue, FromValueError, TdType, TimestampValue, Value};
 /// a field; `Option<T>` makes the column nullable. `String` and `Vec<u8>`
 /// fields need a length attribute.
 ///
+/// # Typed queries
+///
+/// The derive also implements [`query::TdColumns`]: `T::COLUMNS` holds one
+/// typed handle per column and tag, named like the field, plus `tbname`;
+/// and `T::query()` starts a [`query::Query`] whose closures receive those
+/// handles. A misspelled column, or a comparison with a value of another
+/// type, does not compile. The generated `query` method and the handle
+/// struct `__<Struct>Columns` take those names in the struct's namespace.
+///
+/// ```
+/// # use taos_orm::TdTable;
+/// # #[derive(TdTable)]
+/// # #[taos(stable = "meters", child = "d{device}")]
+/// # struct Meter { #[taos(ts)] ts: i64, current: f32, #[taos(tag)] device: i32 }
+/// let q = Meter::query().filter(|m| m.current.gt(10.0) & m.device.eq(3));
+/// let sql = q.to_sql(Some("power"), taos_orm::Precision::Millisecond)?;
+/// assert_eq!(
+///     sql,
+///     "SELECT `ts`, `current`, `device`, tbname FROM `power`.`meters` \
+///      WHERE (`current` > 10.0 AND `device` = 3)"
+/// );
+/// # Ok::<_, taos_orm::Error>(())
+/// ```
+///
 /// # Names and limits
 ///
 /// Table, column and tag names are ASCII-lowercased (TDengine folds unquoted
