@@ -37,12 +37,12 @@ pub use inserter::{
 };
 #[cfg(feature = "r2d2")]
 pub use r2d2_pool::{R2d2Pool, TaosManager};
-/// Timestamp precision of a database (`ms`, `us`, `ns`).
-pub use taos::taos_query::common::Precision;
 pub use schema::{ColumnDef, ReadField, SqlType, TableKind, TableSchema};
 pub use table::{
     ColumnSource, ReadFieldError, ReadFieldErrorKind, RowSource, TdRow, TdTable, ValueSink,
 };
+/// Timestamp precision of a database (`ms`, `us`, `ns`).
+pub use taos::taos_query::common::Precision;
 pub use value::{BorrowedValue, FromValueError, TdType, TimestampValue, Value};
 
 /// Derives [`TdTable`] for a struct with named fields: the struct becomes a
