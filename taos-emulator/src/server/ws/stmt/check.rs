@@ -63,9 +63,8 @@ fn check_text(ty: u8, v: &[u8]) -> Result<(), TdError> {
         // NCHAR travels as UCS-4.
         10 => {
             v.len() % 4 == 0
-                && v.chunks_exact(4).all(|c| {
-                    char::from_u32(u32::from_le_bytes([c[0], c[1], c[2], c[3]])).is_some()
-                })
+                && v.chunks_exact(4)
+                    .all(|c| char::from_u32(u32::from_le_bytes([c[0], c[1], c[2], c[3]])).is_some())
         }
         8 | 15 => std::str::from_utf8(v).is_ok(),
         _ => true,
