@@ -45,7 +45,7 @@ fn block(offset: usize) -> RawBlock {
     let views = vec![
         ColumnView::from_millis_timestamp(
             (0..n)
-                .map(|i| 1_700_000_000_000 + i as i64)
+                .map(|i| 1_700_000_000_000 + (offset + i) as i64)
                 .collect::<Vec<_>>(),
         ),
         ColumnView::from_floats(

@@ -31,7 +31,7 @@ fn meters(devices: u16, per_device: i64) -> Vec<Meter> {
                 ts: start + chrono::Duration::seconds(i),
                 current: 10.0 + i as f32 / 8.0,
                 voltage: 200 + i as i32,
-                phase: (i % 3 != 0).then(|| 0.25 * i as f64),
+                phase: (i % 3 != 0).then_some(0.25 * i as f64),
                 location: format!("Room {}'s \"corner\"", d % 3),
                 group_id: (d % 2) as i32,
                 device: d,
