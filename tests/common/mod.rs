@@ -6,6 +6,8 @@
 //! end, so tests can run in parallel and against a shared real server.
 #![allow(dead_code)]
 
+pub mod everything;
+
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::OnceLock;
 
