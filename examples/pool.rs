@@ -31,17 +31,10 @@ fn jobs(worker: u16) -> Vec<Job> {
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let (dsn, _emulator) = match std::env::var("TAOS_DSN") {
-        Ok(dsn) if !dsn.trim().is_empty() => (dsn, None),
-        _ => {
-            let emulator = taos_emulator::Emulator::start().await?;
-            println!(
-                "TAOS_DSN is not set: using the in-process emulator at {}",
-                emulator.dsn()
-            );
-            (emulator.dsn(), Some(emulator))
-        }
-    };
+    // Holds the emulator, when one is started, for the whole run.
+    let target = taos_emulator::TestTarget::from_env().await?;
+    println!("{}", target.describe());
+    let dsn = target.dsn.clone();
 
     // Async: each operation checks a connection out of the deadpool pool.
     let db = Arc::new(

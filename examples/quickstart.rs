@@ -33,21 +33,10 @@ struct Meter {
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    // Keep the emulator alive for the whole run when we start one.
-    let (dsn, _emulator) = match std::env::var("TAOS_DSN") {
-        Ok(dsn) if !dsn.trim().is_empty() => {
-            println!("Using TDengine at {}", taos_orm::redact_dsn(&dsn));
-            (dsn, None)
-        }
-        _ => {
-            let emulator = taos_emulator::Emulator::start().await?;
-            println!(
-                "TAOS_DSN is not set: started the in-process TDengine emulator at {}",
-                emulator.dsn()
-            );
-            (emulator.dsn(), Some(emulator))
-        }
-    };
+    // Holds the emulator, when one is started, for the whole run.
+    let target = taos_emulator::TestTarget::from_env().await?;
+    println!("{}", target.describe());
+    let dsn = target.dsn.clone();
 
     let taos = taos_orm::connect(&dsn).await?;
     let db = Database::create(&taos, &DatabaseOptions::new("quickstart")).await?;

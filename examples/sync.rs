@@ -19,17 +19,10 @@ struct Entry {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let (dsn, _emulator) = match std::env::var("TAOS_DSN") {
-        Ok(dsn) if !dsn.trim().is_empty() => (dsn, None),
-        _ => {
-            let emulator = taos_emulator::Emulator::start_blocking()?;
-            println!(
-                "TAOS_DSN is not set: using the in-process emulator at {}",
-                emulator.dsn()
-            );
-            (emulator.dsn(), Some(emulator))
-        }
-    };
+    // Holds the emulator, when one is started, for the whole run.
+    let target = taos_emulator::TestTarget::from_env_blocking()?;
+    println!("{}", target.describe());
+    let dsn = target.dsn.clone();
     let taos = taos::TaosBuilder::from_dsn(&dsn)?.build()?;
     let options = DatabaseOptions::new("sync_example").precision(Precision::Microsecond);
     let db = Database::create(&taos, &options)?;

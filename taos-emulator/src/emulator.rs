@@ -68,6 +68,81 @@ impl fmt::Debug for Emulator {
     }
 }
 
+/// Where code under test should connect: the server named by `TAOS_DSN`, or
+/// an emulator started because that variable is unset or empty.
+///
+/// Keep it alive as long as connections are in use: dropping it stops the
+/// emulator it started.
+#[derive(Debug)]
+pub struct TestTarget {
+    /// The DSN to connect to.
+    pub dsn: String,
+    /// The emulator started for it, if `TAOS_DSN` was unset.
+    pub emulator: Option<Emulator>,
+}
+
+impl TestTarget {
+    /// `TAOS_DSN` if set and non-empty, else a new emulator on the current
+    /// tokio runtime.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let target = taos_emulator::TestTarget::from_env().await?;
+    /// assert!(target.dsn.starts_with("ws"));
+    /// # Ok(()) }
+    /// ```
+    pub async fn from_env() -> io::Result<TestTarget> {
+        match dsn_from_env() {
+            Some(dsn) => Ok(TestTarget {
+                dsn,
+                emulator: None,
+            }),
+            None => Emulator::start().await.map(TestTarget::emulated),
+        }
+    }
+
+    /// Like [`TestTarget::from_env`], for code without a tokio runtime.
+    pub fn from_env_blocking() -> io::Result<TestTarget> {
+        match dsn_from_env() {
+            Some(dsn) => Ok(TestTarget {
+                dsn,
+                emulator: None,
+            }),
+            None => Emulator::start_blocking().map(TestTarget::emulated),
+        }
+    }
+
+    /// A sentence saying where this target is, with any password or token
+    /// of `TAOS_DSN` left out.
+    pub fn describe(&self) -> String {
+        match &self.emulator {
+            Some(e) => format!(
+                "TAOS_DSN is not set: started the in-process TDengine emulator at {}",
+                e.dsn()
+            ),
+            None => {
+                let host = self.dsn.split('?').next().unwrap_or_default();
+                let host = host.rsplit('@').next().unwrap_or_default();
+                format!("Using TDengine at {host} (from TAOS_DSN)")
+            }
+        }
+    }
+
+    fn emulated(emulator: Emulator) -> TestTarget {
+        TestTarget {
+            dsn: emulator.dsn(),
+            emulator: Some(emulator),
+        }
+    }
+}
+
+fn dsn_from_env() -> Option<String> {
+    std::env::var("TAOS_DSN")
+        .ok()
+        .filter(|dsn| !dsn.trim().is_empty())
+}
+
 impl Emulator {
     /// Starts an emulator on an ephemeral port of 127.0.0.1 on the current
     /// tokio runtime.

@@ -8,6 +8,6 @@ pub mod engine;
 mod server;
 pub mod sql;
 
-pub use emulator::{Emulator, EmulatorBuilder, SERVER_VERSION};
+pub use emulator::{Emulator, EmulatorBuilder, TestTarget, SERVER_VERSION};
 pub use engine::Engine;
 pub use server::{Fault, FaultAction};

@@ -13,22 +13,11 @@ use std::sync::OnceLock;
 
 /// The DSN to test against: `TAOS_DSN`, or the shared emulator's.
 pub fn dsn() -> String {
-    if let Ok(dsn) = std::env::var("TAOS_DSN") {
-        if !dsn.trim().is_empty() {
-            return dsn;
-        }
-    }
-    static EMULATOR: OnceLock<taos_emulator::Emulator> = OnceLock::new();
-    EMULATOR
-        .get_or_init(|| {
-            // Started from a thread of its own: tests call this from inside
-            // their tokio runtimes, where blocking on another runtime panics.
-            std::thread::spawn(taos_emulator::Emulator::start_blocking)
-                .join()
-                .expect("emulator start-up thread")
-                .expect("start the emulator")
-        })
-        .dsn()
+    static TARGET: OnceLock<taos_emulator::TestTarget> = OnceLock::new();
+    TARGET
+        .get_or_init(|| taos_emulator::TestTarget::from_env_blocking().expect("start the emulator"))
+        .dsn
+        .clone()
 }
 
 /// A database name no other test (or earlier run against a shared real
