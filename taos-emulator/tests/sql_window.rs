@@ -317,3 +317,99 @@ fn interp_over_a_range() {
     assert_eq!(r.col(1), vec!["1", "2", "NULL", "NULL"]);
     assert_eq!(err(&e, &mut s, "SELECT interp(current), count(*) FROM d1 RANGE('2024-01-01 00:00:00', '2024-01-01 00:03:00') EVERY(1m)").code, 0x2600);
 }
+
+/// A counter that resets: 10, 20, then 5, ten seconds apart.
+fn counter(e: &taos_emulator::Engine, s: &mut taos_emulator::api::Session) {
+    exec(
+        e,
+        s,
+        "INSERT INTO c USING meters TAGS ('gz', 3) VALUES (1704067200000, 10, 1, 0) (1704067210000, 20, 1, 0) (1704067220000, 5, 1, 0)",
+    );
+}
+
+#[test]
+fn irate_uses_the_last_two_points() {
+    let (e, mut s) = data();
+    // d1: 3 at 150 s, 4 at 300 s; d2: 10 at 10 s, 20 at 360 s.
+    let r = query(&e, &mut s, "SELECT irate(current) FROM d1");
+    assert_eq!(r.names, vec!["irate(current)"]);
+    assert_eq!(r.types, vec![Ty::Double]);
+    assert_eq!(r.col(0), vec![(1.0f64 / 150.0).to_string()]);
+    let r = query(
+        &e,
+        &mut s,
+        "SELECT tbname, irate(current) FROM meters PARTITION BY tbname ORDER BY tbname",
+    );
+    assert_eq!(
+        r.text(),
+        vec![
+            vec!["d1".to_string(), (1.0f64 / 150.0).to_string()],
+            vec!["d2".to_string(), (10.0f64 / 350.0).to_string()],
+        ]
+    );
+    // [0, 3m): 2 at 60 s, 3 at 150 s; [3m, 6m): a single point has no rate.
+    let r = query(&e, &mut s, "SELECT irate(current) FROM d1 INTERVAL(3m)");
+    assert_eq!(r.col(0), vec![(1.0f64 / 90.0).to_string(), "0".into()]);
+    // A drop is a counter reset: the last value alone is the increase.
+    counter(&e, &mut s);
+    let r = query(&e, &mut s, "SELECT irate(current) FROM c");
+    assert_eq!(r.col(0), vec!["0.5"]);
+}
+
+#[test]
+fn derivative_per_unit_of_time() {
+    let (e, mut s) = data();
+    let r = query(&e, &mut s, "SELECT ts, derivative(current, 1m, 0) FROM d1");
+    assert_eq!(r.names, vec!["ts", "derivative(current, 1m, 0)"]);
+    assert_eq!(r.types[1], Ty::Double);
+    // +1 over 60 s, +1 over 90 s, +1 over 150 s.
+    assert_eq!(
+        r.text(),
+        vec![
+            vec![ts(1), "1".into()],
+            vec![(T0 + 150_000).to_string(), (1.0f64 / 1.5).to_string()],
+            vec![ts(5), "0.4".into()],
+        ]
+    );
+    counter(&e, &mut s);
+    assert_eq!(
+        query(&e, &mut s, "SELECT derivative(current, 1s, 0) FROM c").col(0),
+        vec!["1", "-1.5"]
+    );
+    assert_eq!(
+        query(&e, &mut s, "SELECT derivative(current, 10s, 1) FROM c").col(0),
+        vec!["10"]
+    );
+    for bad in [
+        "SELECT derivative(current, 10a, 0) FROM c",
+        "SELECT derivative(current, 1s, 2) FROM c",
+        "SELECT derivative(current, 1s) FROM c",
+    ] {
+        assert!(err(&e, &mut s, bad).code >= 0x2600, "{bad}");
+    }
+}
+
+#[test]
+fn true_for_drops_short_state_and_event_windows() {
+    let (e, mut s) = data();
+    // d1 voltage states: [0 s, 60 s] and [150 s, 300 s].
+    let r = query(
+        &e,
+        &mut s,
+        "SELECT _wstart, _wduration FROM d1 STATE_WINDOW(voltage) TRUE_FOR(90s)",
+    );
+    assert_eq!(
+        r.text(),
+        vec![vec![(T0 + 150_000).to_string(), "150000".into()]]
+    );
+    // The bound is inclusive.
+    let r = query(
+        &e,
+        &mut s,
+        "SELECT count(*) FROM d1 STATE_WINDOW(voltage) TRUE_FOR(1m)",
+    );
+    assert_eq!(r.col(0), vec!["2", "2"]);
+    // Events: [60 s, 150 s] and the one-row window at 300 s.
+    let r = query(&e, &mut s, "SELECT _wstart, count(*) FROM d1 EVENT_WINDOW START WITH current >= 2 END WITH current >= 3 TRUE_FOR(1s)");
+    assert_eq!(r.text(), vec![vec![ts(1), "2".into()]]);
+}

@@ -314,10 +314,10 @@ pub enum Window {
     },
     /// `SESSION(ts, tol)`.
     Session(Expr, (i64, char)),
-    /// `STATE_WINDOW(expr)`.
-    State(Expr),
-    /// `EVENT_WINDOW START WITH a END WITH b`.
-    Event(Expr, Expr),
+    /// `STATE_WINDOW(expr) [TRUE_FOR(d)]`.
+    State(Expr, Option<(i64, char)>),
+    /// `EVENT_WINDOW START WITH a END WITH b [TRUE_FOR(d)]`.
+    Event(Expr, Expr, Option<(i64, char)>),
     /// `COUNT_WINDOW(n[, slide])`.
     Count(u64, Option<u64>),
     /// `RANGE(t1[, t2]) [EVERY(d)] [FILL(…)]` of an INTERP query.

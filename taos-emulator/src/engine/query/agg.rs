@@ -29,7 +29,7 @@ pub enum Acc {
     Timed(Option<(i64, Value, RowRef)>),
     /// PERCENTILE / APERCENTILE: every value.
     Values(Vec<f64>),
-    /// TWA: (ts, value) points.
+    /// TWA / IRATE: (ts, value) points.
     Points(Vec<(i64, f64)>),
     /// HYPERLOGLOG / MODE: counts per distinct value, in first-seen order.
     Counts(HashMap<Key, usize>, Vec<Value>),
@@ -53,7 +53,7 @@ impl Acc {
             AggFn::Stddev | AggFn::VarPop => Acc::Var(0, 0.0, 0.0),
             AggFn::First | AggFn::Last | AggFn::LastRow => Acc::Timed(None),
             AggFn::Percentile | AggFn::Apercentile => Acc::Values(Vec::new()),
-            AggFn::Twa => Acc::Points(Vec::new()),
+            AggFn::Twa | AggFn::Irate => Acc::Points(Vec::new()),
             AggFn::HyperLogLog | AggFn::Mode => Acc::Counts(HashMap::new(), Vec::new()),
             AggFn::Elapsed => Acc::Span(None),
             // INTERP is computed from the sorted timeline, never accumulated.
@@ -214,6 +214,9 @@ impl Acc {
             Acc::Timed(None) => Value::Null,
             Acc::Timed(Some((_, v, _))) => v.clone(),
             Acc::Values(vals) => percentile(vals, spec.params.first().and_then(Value::as_f64)),
+            Acc::Points(pts) if spec.func == AggFn::Irate => {
+                irate(pts, spec.params.first().and_then(Value::as_f64))
+            }
             Acc::Points(pts) => twa(pts),
             Acc::Counts(counts, _) if spec.func == AggFn::HyperLogLog => {
                 Value::Int(counts.len() as i64)
@@ -247,6 +250,27 @@ fn percentile(vals: &[f64], p: Option<f64>) -> Value {
     let pos = (v.len() - 1) as f64 * p / 100.0;
     let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
     Value::Float(v[lo] + (v[hi] - v[lo]) * (pos - lo as f64))
+}
+
+/// IRATE: rate per second between the two latest points; a drop is taken as
+/// a counter reset, so the latest value alone counts as the increase.
+fn irate(pts: &[(i64, f64)], per_second: Option<f64>) -> Value {
+    let mut p = pts.to_vec();
+    p.sort_by_key(|(t, _)| *t);
+    match p.as_slice() {
+        [] => Value::Null,
+        [.., prev, last] if last.0 > prev.0 => {
+            let rise = if last.1 < prev.1 {
+                last.1
+            } else {
+                last.1 - prev.1
+            };
+            let secs = (last.0 - prev.0) as f64 / per_second.unwrap_or(1000.0);
+            Value::Float(rise / secs)
+        }
+        // One point (or no time between the last two): no measurable rate.
+        _ => Value::Float(0.0),
+    }
 }
 
 /// Time-weighted average: trapezoids between consecutive points over the span.

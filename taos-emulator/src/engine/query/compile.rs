@@ -479,7 +479,11 @@ impl Compiler<'_, '_> {
                 ),
             ));
         }
-        let arity = if f == RowFn::Diff { 1..=2 } else { 1..=1 };
+        let arity = match f {
+            RowFn::Diff => 1..=2,
+            RowFn::Csum => 1..=1,
+            RowFn::Derivative => 3..=3,
+        };
         if !arity.contains(&args.len()) {
             return Err(para_num(name));
         }
@@ -487,14 +491,28 @@ impl Compiler<'_, '_> {
         if !is_numeric(t.ty) && t.ty != Ty::Timestamp {
             return Err(para_type(name));
         }
-        let ignore_negative = match args.get(1).map(|a| self.compile(a)).transpose()? {
+        // DERIVATIVE's time unit: at least one second, in precision ticks.
+        let unit = if f == RowFn::Derivative {
+            match self.compile(&args[1])?.0 {
+                CExpr::Const(Value::Int(u)) if u >= time::per_second(self.precision) => u,
+                _ => return Err(para_type(name)),
+            }
+        } else {
+            0
+        };
+        let flag = if f == RowFn::Derivative {
+            args.get(2)
+        } else {
+            args.get(1)
+        };
+        let ignore_negative = match flag.map(|a| self.compile(a)).transpose()? {
             None => false,
             Some((CExpr::Const(Value::Int(0)), _)) => false,
             Some((CExpr::Const(Value::Int(1)), _)) => true,
             Some(_) => return Err(para_type(name)),
         };
         let out = match (f, t.ty) {
-            (_, Ty::Float | Ty::Double) => dt(Ty::Double),
+            (RowFn::Derivative, _) | (_, Ty::Float | Ty::Double) => dt(Ty::Double),
             (RowFn::Csum, Ty::UTinyInt | Ty::USmallInt | Ty::UInt | Ty::UBigInt) => dt(Ty::UBigInt),
             _ => dt(Ty::BigInt),
         };
@@ -502,6 +520,7 @@ impl Compiler<'_, '_> {
             func: f,
             arg,
             ignore_negative,
+            unit,
         });
         Ok((CExpr::Agg(self.row_fns.len() - 1), out))
     }
@@ -548,6 +567,9 @@ impl Compiler<'_, '_> {
                 CExpr::Const(v) => params.push(v),
                 _ => return Err(para_type(name)),
             }
+        }
+        if f == AggFn::Irate {
+            params.push(Value::Int(time::per_second(self.precision)));
         }
         if f.is_multi_row() && !params[0].as_i128().is_some_and(|k| (1..=100).contains(&k)) {
             return Err(para_type(name));
@@ -606,7 +628,7 @@ impl Compiler<'_, '_> {
                 }
                 t
             }
-            AggFn::Twa | AggFn::Percentile | AggFn::Apercentile => {
+            AggFn::Twa | AggFn::Irate | AggFn::Percentile | AggFn::Apercentile => {
                 if !numeric {
                     return Err(para_type(name));
                 }

@@ -237,6 +237,8 @@ pub enum AggFn {
     Elapsed,
     /// TWA: time-weighted average.
     Twa,
+    /// IRATE: per-second rate between the last two points.
+    Irate,
     /// HYPERLOGLOG (computed exactly).
     HyperLogLog,
     /// MODE.
@@ -270,6 +272,7 @@ impl AggFn {
             "last_row" => AggFn::LastRow,
             "elapsed" => AggFn::Elapsed,
             "twa" => AggFn::Twa,
+            "irate" => AggFn::Irate,
             "hyperloglog" => AggFn::HyperLogLog,
             "mode" => AggFn::Mode,
             "percentile" => AggFn::Percentile,
@@ -310,6 +313,6 @@ pub struct AggSpec {
     pub arg: Option<CExpr>,
     /// Argument type.
     pub arg_dt: DataType,
-    /// Constant extra arguments (percentile, elapsed unit).
+    /// Constant extra arguments (percentile, elapsed unit, IRATE's ticks per second).
     pub params: Vec<Value>,
 }

@@ -1,4 +1,4 @@
-//! DIFF and CSUM: functions whose value depends on the previous rows of the
+//! DIFF, CSUM and DERIVATIVE: functions whose value depends on the previous rows of the
 //! same timeline (one per partition; a super table without PARTITION BY is
 //! one merged timeline).
 
@@ -16,6 +16,8 @@ pub enum RowFn {
     Diff,
     /// CSUM(x): running sum.
     Csum,
+    /// DERIVATIVE(x, unit, ignore_negative): change per `unit` of time.
+    Derivative,
 }
 
 impl RowFn {
@@ -24,23 +26,26 @@ impl RowFn {
         match name {
             "diff" => Some(RowFn::Diff),
             "csum" => Some(RowFn::Csum),
+            "derivative" => Some(RowFn::Derivative),
             _ => None,
         }
     }
 }
 
-/// One DIFF/CSUM call of the query.
+/// One DIFF/CSUM/DERIVATIVE call of the query.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RowFnSpec {
     /// Function.
     pub func: RowFn,
     /// Argument.
     pub arg: CExpr,
-    /// DIFF's second argument = 1: negative changes are dropped.
+    /// DIFF's / DERIVATIVE's flag = 1: negative changes are dropped.
     pub ignore_negative: bool,
+    /// DERIVATIVE's time unit in precision ticks (0 for the others).
+    pub unit: i64,
 }
 
-/// Rows of a query using DIFF/CSUM, each with its partition number appended.
+/// Rows of a query using DIFF/CSUM/DERIVATIVE, each with its partition number appended.
 pub fn run(
     rel: &Relation,
     filter: &Option<CExpr>,
@@ -79,9 +84,10 @@ pub fn run(
             "Duplicate timestamps not allowed in function",
         ));
     }
-    let mut state: Vec<Option<(usize, Value)>> = vec![None; fns.len()];
+    // Per function: partition, previous value and its timestamp.
+    let mut state: Vec<Option<(usize, Value, i64)>> = vec![None; fns.len()];
     let mut rows = Vec::new();
-    for (pid, _, si, r) in entries {
+    for (pid, ts, si, r) in entries {
         let mut vals = Vec::with_capacity(fns.len());
         let mut keep = true;
         for (f, st) in fns.iter().zip(state.iter_mut()) {
@@ -91,16 +97,18 @@ pub fn run(
                 vals.push(Value::Null);
                 continue;
             }
-            let prev = st.take().filter(|(p, _)| *p == pid).map(|(_, v)| v);
-            let out = match f.func {
-                RowFn::Diff => match &prev {
-                    None => {
-                        keep = false;
-                        Value::Null
-                    }
-                    Some(p) => diff(&v, p, f.ignore_negative, &mut keep),
-                },
-                RowFn::Csum => add(prev.as_ref(), &v),
+            let prev = st
+                .take()
+                .filter(|(p, _, _)| *p == pid)
+                .map(|(_, v, t)| (v, t));
+            let out = match (f.func, &prev) {
+                (RowFn::Diff | RowFn::Derivative, None) => {
+                    keep = false;
+                    Value::Null
+                }
+                (RowFn::Diff, Some((p, _))) => diff(&v, p, f.ignore_negative, &mut keep),
+                (RowFn::Derivative, Some((p, t))) => derivative((&v, ts), (p, *t), f, &mut keep),
+                (RowFn::Csum, _) => add(prev.as_ref().map(|(p, _)| p), &v),
             };
             *st = Some((
                 pid,
@@ -109,6 +117,7 @@ pub fn run(
                 } else {
                     v
                 },
+                ts,
             ));
             vals.push(out);
         }
@@ -146,6 +155,17 @@ fn diff(v: &Value, prev: &Value, ignore_negative: bool, keep: &mut bool) -> Valu
         *keep = false;
     }
     out
+}
+
+/// Change per `f.unit` of time since the previous point.
+fn derivative(cur: (&Value, i64), prev: (&Value, i64), f: &RowFnSpec, keep: &mut bool) -> Value {
+    let dv = cur.0.as_f64().unwrap_or(0.0) - prev.0.as_f64().unwrap_or(0.0);
+    let dt = (cur.1 - prev.1) as f64 / f.unit as f64;
+    let out = dv / dt;
+    if f.ignore_negative && out < 0.0 {
+        *keep = false;
+    }
+    Value::Float(out)
 }
 
 fn add(prev: Option<&Value>, v: &Value) -> Value {

@@ -26,10 +26,10 @@ pub enum Kind {
     Interval { len: i64, offset: i64, sliding: i64 },
     /// SESSION: tolerance.
     Session(i64),
-    /// STATE_WINDOW: the state expression.
-    State(CExpr),
-    /// EVENT_WINDOW: start and end conditions.
-    Event(CExpr, CExpr),
+    /// STATE_WINDOW: the state expression and the TRUE_FOR minimum duration.
+    State(CExpr, i64),
+    /// EVENT_WINDOW: start and end conditions and the TRUE_FOR minimum duration.
+    Event(CExpr, CExpr, i64),
     /// COUNT_WINDOW: rows per window and rows to slide.
     Count(usize, usize),
     /// INTERP: range, step and fill.
@@ -247,7 +247,7 @@ pub fn run(
                     start += slide;
                 }
             }
-            Kind::Event(open, shut) => {
+            Kind::Event(open, shut, min) => {
                 let mut cur: Option<Acc1> = None;
                 for &(ts, at) in &rows {
                     let rc = row_ctx(rel, at);
@@ -257,12 +257,15 @@ pub fn run(
                     if let Some(c) = cur.as_mut() {
                         c.feed(aggs, rel, ts, at);
                         if eval(shut, &rc).truthy() {
-                            out.push(close(cur.take().expect("open"), &pkeys, aggs));
+                            let c = cur.take().expect("open");
+                            if lasts(&c, *min) {
+                                out.push(close(c, &pkeys, aggs));
+                            }
                         }
                     }
                 }
             }
-            Kind::State(state) => {
+            Kind::State(state, min) => {
                 let mut cur: Option<(Value, Acc1)> = None;
                 for &(ts, at) in &rows {
                     let v = eval(state, &row_ctx(rel, at));
@@ -275,14 +278,14 @@ pub fn run(
                             continue;
                         }
                     }
-                    if let Some((_, c)) = cur.take() {
+                    if let Some((_, c)) = cur.take().filter(|(_, c)| lasts(c, *min)) {
                         out.push(close(c, &pkeys, aggs));
                     }
                     let mut c = Acc1::new(aggs, at, ts);
                     c.feed(aggs, rel, ts, at);
                     cur = Some((v, c));
                 }
-                if let Some((_, c)) = cur {
+                if let Some((_, c)) = cur.filter(|(_, c)| lasts(c, *min)) {
                     out.push(close(c, &pkeys, aggs));
                 }
             }
@@ -294,6 +297,11 @@ pub fn run(
 fn close(c: Acc1, keys: &[Value], aggs: &[AggSpec]) -> WinRow {
     let win = [c.first_ts, c.last_ts, c.last_ts - c.first_ts];
     c.finish(keys, aggs, win)
+}
+
+/// TRUE_FOR: a window is kept only when it spans at least `min`.
+fn lasts(c: &Acc1, min: i64) -> bool {
+    c.last_ts - c.first_ts >= min
 }
 
 fn too_many() -> TdError {
@@ -521,10 +529,13 @@ pub fn resolve(
                 None,
             ))
         }
-        Window::Event(open, shut) => {
+        Window::Event(open, shut, true_for) => {
             let (open, _) = cx.compile(open)?;
             let (shut, _) = cx.compile(shut)?;
-            Ok((Kind::Event(open, shut), None))
+            Ok((
+                Kind::Event(open, shut, true_for.map(units).transpose()?.unwrap_or(0)),
+                None,
+            ))
         }
         Window::Count(n, slide) => {
             let slide = slide.unwrap_or(*n);
@@ -536,7 +547,7 @@ pub fn resolve(
             }
             Ok((Kind::Count(*n as usize, slide as usize), None))
         }
-        Window::State(e) => {
+        Window::State(e, true_for) => {
             let (c, t) = cx.compile(e)?;
             if !matches!(
                 t.ty,
@@ -558,7 +569,10 @@ pub fn resolve(
                     "Only support STATE_WINDOW on integer/bool/varchar column",
                 ));
             }
-            Ok((Kind::State(c), None))
+            Ok((
+                Kind::State(c, true_for.map(units).transpose()?.unwrap_or(0)),
+                None,
+            ))
         }
     }
 }

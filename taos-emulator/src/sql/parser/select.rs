@@ -270,7 +270,8 @@ impl Parser<'_> {
             self.expect_kw("end")?;
             self.expect_kw("with")?;
             let end = self.expr()?;
-            return Ok(Some(Window::Event(start, end)));
+            let true_for = self.true_for()?;
+            return Ok(Some(Window::Event(start, end, true_for)));
         }
         if self.eat_kw("count_window") {
             self.expect(Tok::LParen)?;
@@ -287,8 +288,20 @@ impl Parser<'_> {
             self.expect(Tok::LParen)?;
             let e = self.expr()?;
             self.expect(Tok::RParen)?;
-            return Ok(Some(Window::State(e)));
+            let true_for = self.true_for()?;
+            return Ok(Some(Window::State(e, true_for)));
         }
         Ok(None)
+    }
+
+    /// `TRUE_FOR(d)` after a state or event window, if present.
+    fn true_for(&mut self) -> Result<Option<(i64, char)>, TdError> {
+        if !self.eat_kw("true_for") {
+            return Ok(None);
+        }
+        self.expect(Tok::LParen)?;
+        let d = self.duration_arg()?;
+        self.expect(Tok::RParen)?;
+        Ok(Some(d))
     }
 }
