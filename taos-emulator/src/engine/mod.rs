@@ -14,6 +14,7 @@ mod geometry;
 mod insert;
 mod meta;
 pub mod query;
+mod schemaless;
 pub mod storage;
 pub mod time;
 pub mod value;

@@ -126,6 +126,15 @@ impl Connection {
                 self.spawn_query(action, req_id, sql, started);
                 None
             }
+            Request::Schemaless {
+                req_id,
+                protocol,
+                precision,
+                data,
+            } => {
+                self.spawn_schemaless(req_id, protocol, precision, data, started);
+                None
+            }
             Request::FetchRaw { req_id, id } => Some(Reply::RawBlock {
                 req_id,
                 id,
@@ -310,6 +319,48 @@ impl Connection {
                 Err(Refused::Drop) => return kill.notify_one(),
             };
             // A closed socket just drops the reply.
+            let _ = out.send((reply, started)).await;
+        });
+    }
+
+    /// Runs schemaless lines on the blocking pool; the reply is always under
+    /// action `insert`, because the client's schemaless reader panics on
+    /// any other action.
+    fn spawn_schemaless(
+        &self,
+        req_id: u64,
+        protocol: u32,
+        precision: String,
+        data: String,
+        started: Instant,
+    ) {
+        let state = Arc::clone(&self.state);
+        let session = self.session.lock().clone();
+        let out = self.out.clone();
+        let kill = Arc::clone(&self.kill);
+        tokio::spawn(async move {
+            let outcome = match state.fault(&data) {
+                Err(Refused::Drop) => return kill.notify_one(),
+                Err(Refused::Error(error)) => Err(error),
+                Ok(()) => match state.engine.clone() {
+                    None => Err(TdError::new(
+                        super::reply::ADAPTER_ERROR,
+                        "schemaless needs the emulator's engine",
+                    )),
+                    Some(engine) => tokio::task::spawn_blocking(move || {
+                        engine.insert_schemaless(&session, protocol, &precision, &data)
+                    })
+                    .await
+                    .unwrap_or_else(|_| Err(TdError::new(0x3005, "Internal error in schemaless"))),
+                },
+            };
+            let reply = match outcome {
+                Ok(_) => Reply::Done {
+                    action: "insert",
+                    req_id,
+                },
+                Err(error) => Reply::error("insert", req_id, error),
+            };
             let _ = out.send((reply, started)).await;
         });
     }

@@ -44,6 +44,13 @@ pub(crate) enum Request {
     CurrentDb { req_id: u64 },
     /// `get_server_info`.
     ServerInfo { req_id: u64 },
+    /// Schemaless `insert` (`taos.put`), sent on its own socket.
+    Schemaless {
+        req_id: u64,
+        protocol: u32,
+        precision: String,
+        data: String,
+    },
     /// A prepared-statement (stmt v1) action.
     Stmt {
         req_id: u64,
@@ -109,6 +116,7 @@ impl Request {
             Request::CheckServerStatus { req_id } => ("check_server_status", *req_id),
             Request::CurrentDb { req_id } => ("get_current_db", *req_id),
             Request::ServerInfo { req_id } => ("get_server_info", *req_id),
+            Request::Schemaless { req_id, .. } => ("insert", *req_id),
             Request::Stmt { req_id, op, .. } => (op.action(), *req_id),
             Request::Invalid { action, req_id, .. } => (action, *req_id),
         }
@@ -169,6 +177,16 @@ struct StmtArgs {
 }
 
 #[derive(Deserialize)]
+struct SchemalessArgs {
+    #[serde(default)]
+    req_id: Option<u64>,
+    protocol: u32,
+    #[serde(default)]
+    precision: Option<String>,
+    data: String,
+}
+
+#[derive(Deserialize)]
 struct ReqIdArgs {
     #[serde(default)]
     req_id: u64,
@@ -213,6 +231,12 @@ pub(crate) fn parse_text(text: &str) -> Request {
         "get_server_info" => {
             from_args::<ReqIdArgs>(&args).map(|a| Request::ServerInfo { req_id: a.req_id })
         }
+        "insert" => from_args::<SchemalessArgs>(&args).map(|a| Request::Schemaless {
+            req_id: a.req_id.unwrap_or(0),
+            protocol: a.protocol,
+            precision: a.precision.unwrap_or_default(),
+            data: a.data,
+        }),
         "init" | "prepare" | "set_table_name" | "set_tags" | "bind" | "add_batch" | "exec"
         | "close" => return parse_stmt(&action, &args, req_id),
         _ => {

@@ -1,0 +1,472 @@
+//! Schemaless ingest of InfluxDB line protocol (`taos.put`).
+//!
+//! Lines are parsed first, then each one becomes DDL (create the super
+//! table, add missing columns and tags) and one INSERT through the SQL
+//! engine, so schemaless rows obey exactly the same storage rules as SQL.
+
+use super::catalog::STable;
+use super::Engine;
+use crate::api::{Executor, Session, TdError};
+use taos_query::common::{Precision, Ty};
+
+/// `0x3000`: the protocol is not InfluxDB line protocol.
+fn invalid_protocol() -> TdError {
+    TdError::new(0x3000, "Invalid schemaless protocol type")
+}
+
+/// `0x3001`.
+fn invalid_precision() -> TdError {
+    TdError::new(0x3001, "Invalid timestamp precision type")
+}
+
+/// `0x3002`: a line that does not parse.
+fn invalid_data(line: &str, detail: &str) -> TdError {
+    TdError::new(0x3002, format!("Invalid data format: {detail}: {line}"))
+}
+
+/// `0x3004`: a column or tag already has another type.
+fn not_same_type(name: &str) -> TdError {
+    TdError::new(0x3004, format!("Not the same type as before: {name}"))
+}
+
+/// A field value with the type its suffix or quoting gives it.
+#[derive(Debug, Clone, PartialEq)]
+enum Field {
+    Int(i64),
+    UInt(u64),
+    Double(f64),
+    Bool(bool),
+    Varchar(String),
+    Nchar(String),
+}
+
+impl Field {
+    fn ty(&self) -> Ty {
+        match self {
+            Field::Int(_) => Ty::BigInt,
+            Field::UInt(_) => Ty::UBigInt,
+            Field::Double(_) => Ty::Double,
+            Field::Bool(_) => Ty::Bool,
+            Field::Varchar(_) => Ty::VarChar,
+            Field::Nchar(_) => Ty::NChar,
+        }
+    }
+
+    fn sql(&self) -> String {
+        match self {
+            Field::Int(v) => v.to_string(),
+            Field::UInt(v) => v.to_string(),
+            Field::Double(v) => format!("{v:?}"),
+            Field::Bool(v) => v.to_string(),
+            Field::Varchar(s) | Field::Nchar(s) => quote(s),
+        }
+    }
+
+    fn len(&self) -> u32 {
+        match self {
+            Field::Varchar(s) => s.len() as u32,
+            Field::Nchar(s) => s.chars().count() as u32,
+            _ => 0,
+        }
+    }
+}
+
+/// One parsed line.
+#[derive(Debug, PartialEq)]
+struct Line {
+    measurement: String,
+    tags: Vec<(String, String)>,
+    fields: Vec<(String, Field)>,
+    ts: Option<i64>,
+}
+
+impl Line {
+    /// TDengine's child table name: `t_` and the md5 of the measurement
+    /// followed by the tags sorted by key.
+    fn child_name(&self) -> String {
+        let mut tags: Vec<_> = self.tags.iter().collect();
+        tags.sort();
+        let mut key = self.measurement.clone();
+        for (k, v) in tags {
+            key.push_str(&format!(",{k}={v}"));
+        }
+        format!("t_{:x}", md5::compute(key.as_bytes()))
+    }
+}
+
+impl Engine {
+    /// Ingests InfluxDB line protocol (`protocol` 1) in `precision`
+    /// ("ms", "us" or "ns"), returning the rows written.
+    ///
+    /// ```
+    /// use taos_emulator::api::{Executor, Output, Session};
+    /// use taos_emulator::Engine;
+    ///
+    /// let engine = Engine::new();
+    /// let mut s = Session::default();
+    /// engine.execute(&mut s, "CREATE DATABASE d").unwrap();
+    /// engine.execute(&mut s, "USE d").unwrap();
+    /// let n = engine.insert_schemaless(&s, 1, "ms", "m,t=a v=1i 1700000000000").unwrap();
+    /// assert_eq!(n, 1);
+    /// let Output::Rows(r) = engine.execute(&mut s, "SELECT v FROM m").unwrap() else { panic!() };
+    /// assert_eq!(r.rows, 1);
+    /// ```
+    pub fn insert_schemaless(
+        &self,
+        session: &Session,
+        protocol: u32,
+        precision: &str,
+        data: &str,
+    ) -> Result<usize, TdError> {
+        if protocol != 1 {
+            return Err(invalid_protocol());
+        }
+        let from = match precision {
+            "ms" | "" => Precision::Millisecond,
+            "us" => Precision::Microsecond,
+            "ns" => Precision::Nanosecond,
+            _ => return Err(invalid_precision()),
+        };
+        let lines = data
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(parse_line)
+            .collect::<Result<Vec<_>, _>>()?;
+        let db = session
+            .database
+            .clone()
+            .ok_or_else(super::error::db_not_specified)?;
+        let to = self
+            .catalog
+            .read()
+            .dbs
+            .get(&db)
+            .map(|d| d.precision)
+            .ok_or_else(super::error::db_not_exist)?;
+        let mut session = session.clone();
+        for line in &lines {
+            self.ensure_schema(&mut session, &db, line)?;
+            let ts = match line.ts {
+                Some(ts) => convert(ts, from, to)?,
+                None => super::time::now(to),
+            };
+            self.execute(&mut session, &insert_sql(line, ts))?;
+        }
+        Ok(lines.len())
+    }
+
+    /// Creates the super table or adds what it lacks for `line`.
+    fn ensure_schema(&self, s: &mut Session, db: &str, line: &Line) -> Result<(), TdError> {
+        let existing: Option<STable> = self
+            .catalog
+            .read()
+            .dbs
+            .get(db)
+            .and_then(|d| d.stables.get(&line.measurement).cloned());
+        let m = ident(&line.measurement)?;
+        let Some(st) = existing else {
+            let mut cols = vec!["`_ts` TIMESTAMP".to_owned()];
+            for (k, f) in &line.fields {
+                cols.push(format!("{} {}", ident(k)?, type_sql(f.ty(), f.len())));
+            }
+            let mut tags = Vec::new();
+            for (k, v) in &line.tags {
+                tags.push(format!("{} NCHAR({})", ident(k)?, nchar_len(v)));
+            }
+            if tags.is_empty() {
+                tags.push("`_tag_noname` NCHAR(8)".to_owned());
+            }
+            let sql = format!(
+                "CREATE STABLE IF NOT EXISTS {m} ({}) TAGS ({})",
+                cols.join(", "),
+                tags.join(", ")
+            );
+            return self.execute(s, &sql).map(drop);
+        };
+        for (k, f) in &line.fields {
+            match st.columns.iter().find(|c| &c.name == k) {
+                Some(c) if c.dt.ty != f.ty() => return Err(not_same_type(k)),
+                Some(c) if c.dt.len < f.len() => {
+                    let sql = format!(
+                        "ALTER STABLE {m} MODIFY COLUMN {} {}",
+                        ident(k)?,
+                        type_sql(f.ty(), f.len())
+                    );
+                    self.execute(s, &sql)?;
+                }
+                Some(_) => {}
+                None => {
+                    let sql = format!(
+                        "ALTER STABLE {m} ADD COLUMN {} {}",
+                        ident(k)?,
+                        type_sql(f.ty(), f.len())
+                    );
+                    self.execute(s, &sql)?;
+                }
+            }
+        }
+        for (k, v) in &line.tags {
+            match st.tags.iter().find(|c| &c.name == k) {
+                Some(c) if c.dt.ty != Ty::NChar => return Err(not_same_type(k)),
+                Some(c) if c.dt.len < nchar_len(v) => {
+                    let sql = format!(
+                        "ALTER STABLE {m} MODIFY TAG {} NCHAR({})",
+                        ident(k)?,
+                        nchar_len(v)
+                    );
+                    self.execute(s, &sql)?;
+                }
+                Some(_) => {}
+                None => {
+                    let sql = format!(
+                        "ALTER STABLE {m} ADD TAG {} NCHAR({})",
+                        ident(k)?,
+                        nchar_len(v)
+                    );
+                    self.execute(s, &sql)?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn insert_sql(line: &Line, ts: i64) -> String {
+    // Identifiers were validated by `ensure_schema`.
+    let tick = |s: &str| format!("`{s}`");
+    let (tag_names, tag_values): (Vec<_>, Vec<_>) = if line.tags.is_empty() {
+        (vec![tick("_tag_noname")], vec!["NULL".to_owned()])
+    } else {
+        line.tags.iter().map(|(k, v)| (tick(k), quote(v))).unzip()
+    };
+    let mut cols = vec![tick("_ts")];
+    let mut vals = vec![ts.to_string()];
+    for (k, f) in &line.fields {
+        cols.push(tick(k));
+        vals.push(f.sql());
+    }
+    format!(
+        "INSERT INTO `{}` USING `{}` ({}) TAGS ({}) ({}) VALUES ({})",
+        line.child_name(),
+        line.measurement,
+        tag_names.join(", "),
+        tag_values.join(", "),
+        cols.join(", "),
+        vals.join(", ")
+    )
+}
+
+/// NCHAR length for a tag: TDengine sizes tags to their first value.
+fn nchar_len(v: &str) -> u32 {
+    (v.chars().count() as u32).max(1)
+}
+
+fn type_sql(ty: Ty, len: u32) -> String {
+    match ty {
+        Ty::BigInt => "BIGINT".into(),
+        Ty::UBigInt => "BIGINT UNSIGNED".into(),
+        Ty::Double => "DOUBLE".into(),
+        Ty::Bool => "BOOL".into(),
+        Ty::NChar => format!("NCHAR({})", len.max(1)),
+        _ => format!("VARCHAR({})", len.max(1)),
+    }
+}
+
+fn ident(name: &str) -> Result<String, TdError> {
+    if name.is_empty() || name.contains('`') || name.len() > 192 {
+        return Err(super::error::invalid_identifier(name));
+    }
+    Ok(format!("`{name}`"))
+}
+
+fn quote(s: &str) -> String {
+    format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"))
+}
+
+fn convert(ts: i64, from: Precision, to: Precision) -> Result<i64, TdError> {
+    let (f, t) = (super::time::per_second(from), super::time::per_second(to));
+    if t >= f {
+        ts.checked_mul(t / f)
+            .ok_or_else(super::error::ts_out_of_range)
+    } else {
+        Ok(ts.div_euclid(f / t))
+    }
+}
+
+/// Splits at unescaped `sep` outside double quotes, keeping escapes.
+fn split_unescaped(s: &str, sep: char) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let (mut start, mut escaped, mut quoted) = (0, false, false);
+    for (i, c) in s.char_indices() {
+        if escaped {
+            escaped = false;
+        } else if c == '\\' {
+            escaped = true;
+        } else if c == '"' {
+            quoted = !quoted;
+        } else if c == sep && !quoted {
+            parts.push(&s[start..i]);
+            start = i + c.len_utf8();
+        }
+    }
+    parts.push(&s[start..]);
+    parts
+}
+
+/// Removes the backslash before the characters the line protocol escapes.
+fn unescape(s: &str, specials: &[char]) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match chars.peek() {
+            Some(n) if c == '\\' && specials.contains(n) => {
+                out.push(*n);
+                chars.next();
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+fn parse_line(line: &str) -> Result<Line, TdError> {
+    let sections: Vec<&str> = split_unescaped(line, ' ')
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect();
+    let (head, fields, ts) = match sections.as_slice() {
+        [h, f] => (*h, *f, None),
+        [h, f, t] => (*h, *f, Some(*t)),
+        _ => {
+            return Err(invalid_data(
+                line,
+                "expected measurement, fields and timestamp",
+            ))
+        }
+    };
+    let mut head = split_unescaped(head, ',').into_iter();
+    let measurement = unescape(head.next().unwrap_or_default(), &[',', ' ']);
+    if measurement.is_empty() {
+        return Err(invalid_data(line, "empty measurement"));
+    }
+    let key_chars = [',', '=', ' '];
+    let mut tags = Vec::new();
+    for pair in head {
+        let kv = split_unescaped(pair, '=');
+        let [k, v] = kv.as_slice() else {
+            return Err(invalid_data(line, "bad tag"));
+        };
+        let (k, v) = (unescape(k, &key_chars), unescape(v, &key_chars));
+        if k.is_empty() || v.is_empty() {
+            return Err(invalid_data(line, "empty tag key or value"));
+        }
+        tags.push((k, v));
+    }
+    let mut parsed = Vec::new();
+    for pair in split_unescaped(fields, ',') {
+        let kv = split_unescaped(pair, '=');
+        let [k, v] = kv.as_slice() else {
+            return Err(invalid_data(line, "bad field"));
+        };
+        let k = unescape(k, &key_chars);
+        if k.is_empty() {
+            return Err(invalid_data(line, "empty field key"));
+        }
+        let value = field_value(v).ok_or_else(|| invalid_data(line, "bad field value"))?;
+        parsed.push((k, value));
+    }
+    if has_duplicates(
+        tags.iter()
+            .map(|(k, _)| k)
+            .chain(parsed.iter().map(|(k, _)| k)),
+    ) {
+        return Err(invalid_data(line, "duplicated key"));
+    }
+    let ts = match ts {
+        Some(t) => Some(
+            t.parse::<i64>()
+                .map_err(|_| invalid_data(line, "bad timestamp"))?,
+        ),
+        None => None,
+    };
+    Ok(Line {
+        measurement,
+        tags,
+        fields: parsed,
+        ts,
+    })
+}
+
+fn has_duplicates<'a>(keys: impl Iterator<Item = &'a String>) -> bool {
+    let mut seen = std::collections::HashSet::new();
+    keys.into_iter().any(|k| !seen.insert(k))
+}
+
+fn field_value(v: &str) -> Option<Field> {
+    let string = |s: &str| {
+        s.strip_prefix('"')
+            .and_then(|s| s.strip_suffix('"'))
+            .filter(|_| s.len() >= 2)
+            .map(|s| unescape(s, &['"', '\\']))
+    };
+    if let Some(rest) = v.strip_prefix('L') {
+        if rest.starts_with('"') {
+            return string(rest).map(Field::Nchar);
+        }
+    }
+    if v.starts_with('"') {
+        return string(v).map(Field::Varchar);
+    }
+    match v {
+        "t" | "T" | "true" | "True" | "TRUE" => return Some(Field::Bool(true)),
+        "f" | "F" | "false" | "False" | "FALSE" => return Some(Field::Bool(false)),
+        _ => {}
+    }
+    if let Some(n) = v.strip_suffix('i') {
+        return n.parse().ok().map(Field::Int);
+    }
+    if let Some(n) = v.strip_suffix('u') {
+        return n.parse().ok().map(Field::UInt);
+    }
+    let n = v.strip_suffix("f64").unwrap_or(v);
+    n.parse::<f64>()
+        .ok()
+        .filter(|f| f.is_finite())
+        .map(Field::Double)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_escapes_and_types() {
+        let l = parse_line(r#"m\,x,t\ a=v\=1 s="a \"q\"",n=L"ü",i=-3i,u=4u,d=1.5,b=t 17"#).unwrap();
+        assert_eq!(l.measurement, "m,x");
+        assert_eq!(l.tags, vec![("t a".into(), "v=1".into())]);
+        assert_eq!(l.fields[0], ("s".into(), Field::Varchar("a \"q\"".into())));
+        assert_eq!(l.fields[1].1, Field::Nchar("ü".into()));
+        assert_eq!(l.fields[2].1, Field::Int(-3));
+        assert_eq!(l.fields[3].1, Field::UInt(4));
+        assert_eq!(l.fields[4].1, Field::Double(1.5));
+        assert_eq!(l.fields[5].1, Field::Bool(true));
+        assert_eq!(l.ts, Some(17));
+    }
+
+    #[test]
+    fn child_name_sorts_tags() {
+        let a = parse_line("m,b=2,a=1 v=1i 1").unwrap();
+        let b = parse_line("m,a=1,b=2 v=1i 1").unwrap();
+        assert_eq!(a.child_name(), b.child_name());
+        let expected = format!("t_{:x}", md5::compute(b"m,a=1,b=2"));
+        assert_eq!(a.child_name(), expected);
+    }
+
+    #[test]
+    fn rejects_bad_lines() {
+        for bad in ["m", "m v=1x 1", "m,t v=1 1", "m v=1i,v=2i 1", "m v=1 x"] {
+            assert_eq!(parse_line(bad).unwrap_err().code, 0x3002, "{bad}");
+        }
+    }
+}
