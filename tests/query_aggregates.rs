@@ -7,8 +7,8 @@ mod fixture;
 
 use fixture::{at, setup, Meter};
 use taos_orm::query::{
-    apercentile, avg, bottom, count, count_all, csum, diff, elapsed, first, last, last_row, max,
-    min, percentile, spread, stddev, sum, top, twa, wstart, TimeSpan,
+    apercentile, avg, bottom, count, count_all, csum, derivative, diff, elapsed, first, irate,
+    last, last_row, max, min, percentile, spread, stddev, sum, top, twa, wstart, TimeSpan,
 };
 use taos_orm::{Precision, TdRow};
 
@@ -200,5 +200,89 @@ async fn interval_offset_and_sliding() -> taos_orm::Result<()> {
             w(70, 1)
         ]
     );
+    db.drop_database().await
+}
+
+/// A d3 whose voltage counter resets: 50, 80, then 20, at +0s, +10s, +30s.
+async fn add_counter(db: &taos_orm::Database<taos::Taos>, p: Precision) -> taos_orm::Result<()> {
+    let row = |secs, voltage| Meter {
+        ts: at(p, secs),
+        current: None,
+        voltage,
+        status: None,
+        device: 3,
+        location: "gz".to_owned(),
+    };
+    db.insert(&[row(0, 50), row(10, 80), row(30, 20)]).await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn irate_from_the_last_two_points() -> taos_orm::Result<()> {
+    for p in [MS, Precision::Microsecond] {
+        let db = setup("query_irate", p).await?;
+        // d1: voltage 40 then 50, current 5 then 7, five seconds apart.
+        let (volts, amps): (f64, f64) = Meter::query()
+            .from_child("d1")
+            .select(|m| (irate(m.voltage), irate(m.current)))
+            .fetch_one(&db)
+            .await?;
+        assert_eq!((volts, amps), (2.0, 0.4));
+
+        // d2: 100 then 200, 120 s apart.
+        let mut per: Vec<(u32, f64)> = Meter::query()
+            .select(|m| (m.device, irate(m.voltage)))
+            .partition_by(|m| m.device)
+            .fetch_all(&db)
+            .await?;
+        per.sort_by_key(|r| r.0);
+        assert_eq!(per, [(1, 2.0), (2, 100.0 / 120.0)]);
+
+        // 80 -> 20 is a reset: 20 over the 20 s, not -60 over them.
+        add_counter(&db, p).await?;
+        let (reset,): (f64,) = Meter::query()
+            .from_child("d3")
+            .select(|m| irate(m.voltage))
+            .fetch_one(&db)
+            .await?;
+        assert_eq!(reset, 1.0);
+        db.drop_database().await?;
+    }
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn derivative_per_unit_and_without_drops() -> taos_orm::Result<()> {
+    let db = setup("query_derivative", MS).await?;
+    // d1 voltage rises by 10 over 10 s, 10 s, 45 s and 5 s.
+    let rates: Vec<(f64,)> = Meter::query()
+        .from_child("d1")
+        .select(|m| derivative(m.voltage, TimeSpan::seconds(5), false))
+        .fetch_all(&db)
+        .await?;
+    assert_eq!(rates.len(), 4);
+    let expected = [5.0, 5.0, 10.0 / 9.0, 10.0];
+    for ((got,), want) in rates.iter().zip(expected) {
+        assert!((got - want).abs() < 1e-9, "{rates:?}");
+    }
+    let per_minute: Vec<(f64,)> = Meter::query()
+        .from_child("d1")
+        .select(|m| derivative(m.voltage, TimeSpan::minutes(1), false))
+        .filter(|m| m.ts.range(..=at(MS, 20)))
+        .fetch_all(&db)
+        .await?;
+    assert_eq!(per_minute, [(60.0,), (60.0,)]);
+
+    // d3: +30 over 10 s, then -60 over 20 s.
+    add_counter(&db, MS).await?;
+    let d3 = |ignore_negative| {
+        Meter::query()
+            .from_child("d3")
+            .select(move |m| derivative(m.voltage, TimeSpan::seconds(10), ignore_negative))
+    };
+    let all: Vec<(f64,)> = d3(false).fetch_all(&db).await?;
+    assert_eq!(all, [(30.0,), (-30.0,)]);
+    let rising: Vec<(f64,)> = d3(true).fetch_all(&db).await?;
+    assert_eq!(rising, [(30.0,)]);
     db.drop_database().await
 }

@@ -234,3 +234,42 @@ async fn forced_fills_cover_a_range_without_data() -> taos_orm::Result<()> {
     );
     db.drop_database().await
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn true_for_keeps_only_long_state_and_event_windows() -> taos_orm::Result<()> {
+    let p = Precision::Microsecond;
+    let db = setup("query_true_for", p).await?;
+    let base = || {
+        Meter::query().from_child("d1").select(|m| {
+            (
+                wstart(),
+                wend(),
+                wduration(),
+                count_all().alias("n"),
+                sum(m.voltage).alias("volts"),
+            )
+        })
+    };
+    // States last 10 s, 45 s and 0 s; the bound is inclusive.
+    let state: Vec<Span> = base()
+        .state_window(|m| m.status)
+        .true_for(TimeSpan::seconds(10))
+        .fetch_all(&db)
+        .await?;
+    assert_eq!(state, [span(p, 0, 10, 2, 30), span(p, 20, 65, 2, 70)]);
+    let state: Vec<Span> = base()
+        .state_window(|m| m.status)
+        .true_for(TimeSpan::seconds(11))
+        .fetch_all(&db)
+        .await?;
+    assert_eq!(state, [span(p, 20, 65, 2, 70)]);
+
+    // Events last 55 s and 0 s.
+    let event: Vec<Span> = base()
+        .event_window(|m| (m.voltage.ge(20), m.voltage.ge(40)))
+        .true_for(TimeSpan::seconds(1))
+        .fetch_all(&db)
+        .await?;
+    assert_eq!(event, [span(p, 10, 65, 3, 90)]);
+    db.drop_database().await
+}
