@@ -230,6 +230,44 @@ impl<C: Connection> Database<C> {
         .await
     }
 
+    /// Writes `rows` through schemaless ingest (InfluxDB line protocol sent
+    /// with `taos.put`), returning the number of lines sent.
+    ///
+    /// The super table is the measurement, the struct's tags are the line's
+    /// tags and its data columns the fields; TDengine creates the super
+    /// table, missing columns and the child tables itself. TDengine names
+    /// the child tables (`t_` and an md5 of the measurement and sorted
+    /// tags), so the struct's child-name pattern is not used. The client
+    /// sends schemaless data to the database of its DSN, which must be this
+    /// handle's database. See [`crate::schemaless`] for the column types
+    /// line protocol can carry.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidValue`] naming the row, before anything is sent;
+    /// [`Error::Taos`] with the server's schemaless code (`0x3002` bad line,
+    /// `0x3004` a column of another type) when TDengine rejects the lines.
+    pub async fn insert_schemaless<'r, T, I>(&self, rows: I) -> Result<usize>
+    where
+        T: TdTable + 'r,
+        I: IntoIterator<Item = &'r T>,
+    {
+        let lines = crate::schemaless::render_lines(rows, self.precision)?;
+        if lines.is_empty() {
+            return Ok(0);
+        }
+        let count = lines.len();
+        let data = taos::taos_query::common::SmlDataBuilder::default()
+            .protocol(taos::taos_query::common::SchemalessProtocol::Line)
+            .precision(crate::schemaless::schemaless_precision(self.precision))
+            .data(lines)
+            .build()
+            .map_err(taos::Error::from)?;
+        let guard = self.conn.acquire().await?;
+        guard.put(&data).await?;
+        Ok(count)
+    }
+
     /// Runs a statement without a result set and returns the affected rows.
     pub async fn exec(&self, sql: &str) -> Result<usize> {
         run_exec(&self.conn, sql, statement_kind(sql), &self.name).await

@@ -20,6 +20,7 @@ pub mod query;
 #[cfg(feature = "r2d2")]
 mod r2d2_pool;
 mod schema;
+pub mod schemaless;
 pub mod sql;
 mod table;
 mod types;
