@@ -32,9 +32,11 @@ fn not_same_type(name: &str) -> TdError {
 /// A field value with the type its suffix or quoting gives it.
 #[derive(Debug, Clone, PartialEq)]
 enum Field {
-    Int(i64),
-    UInt(u64),
-    Double(f64),
+    /// A signed integer and its type from the suffix (`i` is BIGINT).
+    Int(i64, Ty),
+    UInt(u64, Ty),
+    /// `f32` suffixed numbers are FLOAT, others DOUBLE.
+    Float(f64, Ty),
     Bool(bool),
     Varchar(String),
     Nchar(String),
@@ -43,9 +45,7 @@ enum Field {
 impl Field {
     fn ty(&self) -> Ty {
         match self {
-            Field::Int(_) => Ty::BigInt,
-            Field::UInt(_) => Ty::UBigInt,
-            Field::Double(_) => Ty::Double,
+            Field::Int(_, ty) | Field::UInt(_, ty) | Field::Float(_, ty) => *ty,
             Field::Bool(_) => Ty::Bool,
             Field::Varchar(_) => Ty::VarChar,
             Field::Nchar(_) => Ty::NChar,
@@ -54,9 +54,9 @@ impl Field {
 
     fn sql(&self) -> String {
         match self {
-            Field::Int(v) => v.to_string(),
-            Field::UInt(v) => v.to_string(),
-            Field::Double(v) => format!("{v:?}"),
+            Field::Int(v, _) => v.to_string(),
+            Field::UInt(v, _) => v.to_string(),
+            Field::Float(v, _) => format!("{v:?}"),
             Field::Bool(v) => v.to_string(),
             Field::Varchar(s) | Field::Nchar(s) => quote(s),
         }
@@ -264,12 +264,19 @@ fn nchar_len(v: &str) -> u32 {
 
 fn type_sql(ty: Ty, len: u32) -> String {
     match ty {
-        Ty::BigInt => "BIGINT".into(),
+        Ty::NChar => format!("NCHAR({})", len.max(1)),
+        Ty::VarChar => format!("VARCHAR({})", len.max(1)),
+        Ty::TinyInt => "TINYINT".into(),
+        Ty::SmallInt => "SMALLINT".into(),
+        Ty::Int => "INT".into(),
+        Ty::UTinyInt => "TINYINT UNSIGNED".into(),
+        Ty::USmallInt => "SMALLINT UNSIGNED".into(),
+        Ty::UInt => "INT UNSIGNED".into(),
         Ty::UBigInt => "BIGINT UNSIGNED".into(),
+        Ty::Float => "FLOAT".into(),
         Ty::Double => "DOUBLE".into(),
         Ty::Bool => "BOOL".into(),
-        Ty::NChar => format!("NCHAR({})", len.max(1)),
-        _ => format!("VARCHAR({})", len.max(1)),
+        _ => "BIGINT".into(),
     }
 }
 
@@ -423,17 +430,52 @@ fn field_value(v: &str) -> Option<Field> {
         "f" | "F" | "false" | "False" | "FALSE" => return Some(Field::Bool(false)),
         _ => {}
     }
-    if let Some(n) = v.strip_suffix('i') {
-        return n.parse().ok().map(Field::Int);
+    // Longest suffixes first: "i64" also ends with "4", never with "i".
+    let signed = [
+        ("i8", Ty::TinyInt, i64::from(i8::MIN), i64::from(i8::MAX)),
+        (
+            "i16",
+            Ty::SmallInt,
+            i64::from(i16::MIN),
+            i64::from(i16::MAX),
+        ),
+        ("i32", Ty::Int, i64::from(i32::MIN), i64::from(i32::MAX)),
+        ("i64", Ty::BigInt, i64::MIN, i64::MAX),
+        ("i", Ty::BigInt, i64::MIN, i64::MAX),
+    ];
+    for (suffix, ty, min, max) in signed {
+        if let Some(n) = v.strip_suffix(suffix) {
+            return n
+                .parse::<i64>()
+                .ok()
+                .filter(|n| (min..=max).contains(n))
+                .map(|n| Field::Int(n, ty));
+        }
     }
-    if let Some(n) = v.strip_suffix('u') {
-        return n.parse().ok().map(Field::UInt);
+    let unsigned = [
+        ("u8", Ty::UTinyInt, u64::from(u8::MAX)),
+        ("u16", Ty::USmallInt, u64::from(u16::MAX)),
+        ("u32", Ty::UInt, u64::from(u32::MAX)),
+        ("u64", Ty::UBigInt, u64::MAX),
+        ("u", Ty::UBigInt, u64::MAX),
+    ];
+    for (suffix, ty, max) in unsigned {
+        if let Some(n) = v.strip_suffix(suffix) {
+            return n
+                .parse::<u64>()
+                .ok()
+                .filter(|n| *n <= max)
+                .map(|n| Field::UInt(n, ty));
+        }
     }
-    let n = v.strip_suffix("f64").unwrap_or(v);
+    let (n, ty) = match v.strip_suffix("f32") {
+        Some(n) => (n, Ty::Float),
+        None => (v.strip_suffix("f64").unwrap_or(v), Ty::Double),
+    };
     n.parse::<f64>()
         .ok()
-        .filter(|f| f.is_finite())
-        .map(Field::Double)
+        .filter(|f| f.is_finite() && (ty == Ty::Double || f.abs() <= f64::from(f32::MAX)))
+        .map(|f| Field::Float(f, ty))
 }
 
 #[cfg(test)]
@@ -447,11 +489,23 @@ mod tests {
         assert_eq!(l.tags, vec![("t a".into(), "v=1".into())]);
         assert_eq!(l.fields[0], ("s".into(), Field::Varchar("a \"q\"".into())));
         assert_eq!(l.fields[1].1, Field::Nchar("ü".into()));
-        assert_eq!(l.fields[2].1, Field::Int(-3));
-        assert_eq!(l.fields[3].1, Field::UInt(4));
-        assert_eq!(l.fields[4].1, Field::Double(1.5));
+        assert_eq!(l.fields[2].1, Field::Int(-3, Ty::BigInt));
+        assert_eq!(l.fields[3].1, Field::UInt(4, Ty::UBigInt));
+        assert_eq!(l.fields[4].1, Field::Float(1.5, Ty::Double));
         assert_eq!(l.fields[5].1, Field::Bool(true));
         assert_eq!(l.ts, Some(17));
+    }
+
+    #[test]
+    fn typed_suffixes() {
+        let l =
+            parse_line("m a=-8i8,b=300i16,c=7i32,d=9i64,e=1u8,f=2u32,g=1.5f32,h=2f64 1").unwrap();
+        let tys: Vec<Ty> = l.fields.iter().map(|(_, f)| f.ty()).collect();
+        use Ty::*;
+        assert_eq!(
+            tys,
+            [TinyInt, SmallInt, Int, BigInt, UTinyInt, UInt, Float, Double]
+        );
     }
 
     #[test]
@@ -465,7 +519,15 @@ mod tests {
 
     #[test]
     fn rejects_bad_lines() {
-        for bad in ["m", "m v=1x 1", "m,t v=1 1", "m v=1i,v=2i 1", "m v=1 x"] {
+        for bad in [
+            "m",
+            "m v=1x 1",
+            "m v=200i8 1",
+            "m v=-1u8 1",
+            "m,t v=1 1",
+            "m v=1i,v=2i 1",
+            "m v=1 x",
+        ] {
             assert_eq!(parse_line(bad).unwrap_err().code, 0x3002, "{bad}");
         }
     }
