@@ -13,6 +13,8 @@ struct Sensor {
     count: i64,
     total: u64,
     level: f64,
+    ratio: f32,
+    small: i16,
     ok: bool,
     #[taos(varchar(32))]
     note: String,
@@ -28,6 +30,8 @@ fn sensor(ts: i64, site: &str, count: i64, label: Option<&str>) -> Sensor {
         count,
         total: u64::MAX - count as u64,
         level: count as f64 / 4.0,
+        ratio: count as f32 / 8.0,
+        small: count as i16 * 100,
         ok: count % 2 == 0,
         note: format!("n \"{count}\", a\\b"),
         label: label.map(str::to_owned),
@@ -76,7 +80,8 @@ async fn rows_round_trip_in_microseconds() -> taos_orm::Result<()> {
 struct Narrow {
     #[taos(ts, rename = "_ts")]
     ts: i64,
-    small: i32,
+    #[taos(varbinary(8))]
+    small: Vec<u8>,
     #[taos(tag, nchar(8))]
     site: String,
 }
@@ -86,7 +91,7 @@ async fn unsupported_types_and_conflicts_are_typed_errors() -> taos_orm::Result<
     let (_, db) = open(Precision::Millisecond).await?;
     let narrow = Narrow {
         ts: 1_700_000_000_000,
-        small: 1,
+        small: vec![1],
         site: "a".into(),
     };
     let err = db.insert_schemaless(&[narrow]).await.unwrap_err();

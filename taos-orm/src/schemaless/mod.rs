@@ -3,9 +3,11 @@
 //! In schemaless mode TDengine names child tables itself (`t_` and an md5
 //! of the measurement and sorted tags), so a struct's `child = "..."`
 //! pattern is not used: rows with the same tag values share a child table.
-//! Line protocol has a fixed type per value syntax, so only columns of
-//! type BIGINT, BIGINT UNSIGNED, DOUBLE, BOOL, VARCHAR and NCHAR (and tags
-//! of VARCHAR/NCHAR type, which TDengine stores as NCHAR) can be written.
+//! Numbers carry typed suffixes (`i8`..`i64`, `u8`..`u64`, `f32`, `f64`),
+//! so integer, float, BOOL, VARCHAR and NCHAR columns keep their types;
+//! TIMESTAMP (other than the first column), VARBINARY and JSON columns
+//! cannot be written. Tags must be VARCHAR or NCHAR (TDengine stores
+//! schemaless tags as NCHAR).
 
 use crate::error::{Error, Result};
 use crate::schema::{ColumnDef, SqlType, TableSchema};
@@ -41,7 +43,7 @@ pub fn schemaless_precision(precision: Precision) -> SchemalessPrecision {
 ///
 /// let rows = [Cpu { ts: 1_700_000_000_000, load: 0.5, busy: None, host: "a b".into() }];
 /// let lines = render_lines(&rows, Precision::Millisecond).unwrap();
-/// assert_eq!(lines, [r"cpu,host=a\ b load=0.5 1700000000000"]);
+/// assert_eq!(lines, [r"cpu,host=a\ b load=0.5f64 1700000000000"]);
 /// ```
 ///
 /// # Errors
@@ -106,13 +108,23 @@ impl LineSink<'_> {
         let rendered = match (def.ty, value) {
             // Line protocol has no NULL: an absent field reads back as NULL.
             (_, Value::Null) => return,
-            (SqlType::BigInt, Value::Int(v)) => format!("{v}i"),
-            (SqlType::UBigInt, Value::UInt(v)) => format!("{v}u"),
-            (SqlType::Double, Value::Double(v)) if v.is_finite() => format!("{v:?}"),
+            // Typed suffixes keep the column's exact type in TDengine.
+            (SqlType::TinyInt, Value::Int(v)) => format!("{v}i8"),
+            (SqlType::SmallInt, Value::Int(v)) => format!("{v}i16"),
+            (SqlType::Int, Value::Int(v)) => format!("{v}i32"),
+            (SqlType::BigInt, Value::Int(v)) => format!("{v}i64"),
+            (SqlType::UTinyInt, Value::UInt(v)) => format!("{v}u8"),
+            (SqlType::USmallInt, Value::UInt(v)) => format!("{v}u16"),
+            (SqlType::UInt, Value::UInt(v)) => format!("{v}u32"),
+            (SqlType::UBigInt, Value::UInt(v)) => format!("{v}u64"),
+            (SqlType::Float, Value::Float(v)) if v.is_finite() => format!("{v:?}f32"),
+            (SqlType::Double, Value::Double(v)) if v.is_finite() => format!("{v:?}f64"),
             (SqlType::Bool, Value::Bool(v)) => (if v { "t" } else { "f" }).to_owned(),
             (SqlType::VarChar, Value::Str(s)) => format!("\"{}\"", escape_string(s)),
             (SqlType::NChar, Value::Str(s)) => format!("L\"{}\"", escape_string(s)),
-            (SqlType::Double, _) => return self.fail(def, "not a finite number".into()),
+            (SqlType::Float | SqlType::Double, _) => {
+                return self.fail(def, "not a finite number".into())
+            }
             (ty, _) => {
                 return self.fail(
                     def,
