@@ -44,7 +44,7 @@ async fn open(precision: Precision) -> taos_orm::Result<(String, Database<taos::
     let admin = taos_orm::connect(&common::dsn()).await?;
     Database::create(&admin, &DatabaseOptions::new(&name).precision(precision)).await?;
     // Schemaless data goes to the database of the client's DSN.
-    let taos = taos_orm::connect(&format!("{}/{name}", common::dsn())).await?;
+    let taos = taos_orm::connect(&common::dsn_with_database(&name)).await?;
     Ok((name.clone(), Database::new(taos, name, precision)))
 }
 

@@ -20,6 +20,21 @@ pub fn dsn() -> String {
         .clone()
 }
 
+/// The DSN with `database` as its path, keeping any `?token=...` parameters
+/// (schemaless writes go to the DSN's database).
+pub fn dsn_with_database(database: &str) -> String {
+    let dsn = dsn();
+    let (head, params) = match dsn.split_once('?') {
+        Some((head, params)) => (head.to_owned(), format!("?{params}")),
+        None => (dsn.clone(), String::new()),
+    };
+    let scheme_end = head.find("://").map_or(0, |i| i + 3);
+    let host_end = head[scheme_end..]
+        .find('/')
+        .map_or(head.len(), |i| scheme_end + i);
+    format!("{}/{database}{params}", &head[..host_end])
+}
+
 /// A database name no other test (or earlier run against a shared real
 /// server) uses: prefix, process id, a per-process counter and the time.
 pub fn unique_db(prefix: &str) -> String {
