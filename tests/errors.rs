@@ -6,7 +6,7 @@ mod common;
 use chrono::{Duration, Utc};
 use taos_orm::ddl::Span;
 use taos_orm::error::codes;
-use taos_orm::{Database, DatabaseOptions, Error, TdTable};
+use taos_orm::{Database, Error, TdTable};
 
 #[derive(Debug, Clone, PartialEq, TdTable)]
 #[taos(stable = "probes", child = "p{probe}")]
@@ -21,8 +21,8 @@ struct Probe {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn server_errors_keep_their_codes() -> taos_orm::Result<()> {
     let taos = taos_orm::connect(&common::dsn()).await?;
-    let name = common::unique_db("errors");
-    let db = Database::create(&taos, &DatabaseOptions::new(&name)).await?;
+    let name = common::TestDb::new("errors");
+    let db = Database::create(&taos, &name.options()).await?;
 
     let err = db
         .fetch_all::<Probe>(&format!("SELECT * FROM `{name}`.`probes`"))
@@ -48,8 +48,9 @@ async fn server_errors_keep_their_codes() -> taos_orm::Result<()> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failed_statement_reports_exactly_the_unwritten_rows() -> taos_orm::Result<()> {
     let taos = taos_orm::connect(&common::dsn()).await?;
-    let name = common::unique_db("partial");
-    let options = DatabaseOptions::new(&name)
+    let name = common::TestDb::new("partial");
+    let options = name
+        .options()
         .keep(Span::Days(1))
         .duration(Span::Minutes(60));
     // A small statement cap puts each child table in its own statement.
@@ -98,8 +99,8 @@ async fn a_failed_statement_reports_exactly_the_unwritten_rows() -> taos_orm::Re
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn invalid_values_fail_before_anything_is_written() -> taos_orm::Result<()> {
     let taos = taos_orm::connect(&common::dsn()).await?;
-    let name = common::unique_db("invalid");
-    let db = Database::create(&taos, &DatabaseOptions::new(&name)).await?;
+    let name = common::TestDb::new("invalid");
+    let db = Database::create(&taos, &name.options()).await?;
     db.create_table::<Probe>().await?;
     let now = Utc::now();
     let rows = vec![

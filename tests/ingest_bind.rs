@@ -6,12 +6,12 @@ mod common;
 use common::everything::{rows, Everything};
 
 use chrono::Utc;
-use taos_orm::{Database, DatabaseOptions, Error, Precision, TdTable};
+use taos_orm::{Database, Error, Precision, TdTable};
 
 async fn round_trip(precision: Precision) -> taos_orm::Result<()> {
     let taos = taos_orm::connect(&common::dsn()).await?;
-    let name = common::unique_db("bind");
-    let db = Database::create(&taos, &DatabaseOptions::new(&name).precision(precision)).await?;
+    let name = common::TestDb::new("bind");
+    let db = Database::create(&taos, &name.options().precision(precision)).await?;
     db.create_table::<Everything>().await?;
     let rows = rows(precision);
     let report = db.insert_bound(&rows).await?;
@@ -70,8 +70,8 @@ struct Blob {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn json_and_varbinary_tags_bind() -> taos_orm::Result<()> {
     let taos = taos_orm::connect(&common::dsn()).await?;
-    let name = common::unique_db("bindtags");
-    let db = Database::create(&taos, &DatabaseOptions::new(&name)).await?;
+    let name = common::TestDb::new("bindtags");
+    let db = Database::create(&taos, &name.options()).await?;
     db.create_table::<Doc>().await?;
     db.create_table::<Blob>().await?;
     let now = Utc::now().timestamp_millis();
@@ -124,8 +124,8 @@ async fn json_and_varbinary_tags_bind() -> taos_orm::Result<()> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_invalid_value_writes_nothing_and_names_the_row() -> taos_orm::Result<()> {
     let taos = taos_orm::connect(&common::dsn()).await?;
-    let name = common::unique_db("bindbad");
-    let db = Database::create(&taos, &DatabaseOptions::new(&name)).await?;
+    let name = common::TestDb::new("bindbad");
+    let db = Database::create(&taos, &name.options()).await?;
     db.create_table::<Everything>().await?;
     let mut rows = rows(Precision::Millisecond);
     rows[2].vc = "x".repeat(65);
@@ -149,8 +149,8 @@ async fn an_invalid_value_writes_nothing_and_names_the_row() -> taos_orm::Result
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn many_child_tables_in_one_call() -> taos_orm::Result<()> {
     let taos = taos_orm::connect(&common::dsn()).await?;
-    let name = common::unique_db("bindmany");
-    let db = Database::create(&taos, &DatabaseOptions::new(&name)).await?;
+    let name = common::TestDb::new("bindmany");
+    let db = Database::create(&taos, &name.options()).await?;
     db.create_table::<Blob>().await?;
     let now = Utc::now().timestamp_millis();
     let rows: Vec<Blob> = (0..5_000)

@@ -4,7 +4,7 @@ mod common;
 
 use taos::sync::TBuilder;
 use taos_orm::blocking::Database;
-use taos_orm::{DatabaseOptions, Error, TdTable};
+use taos_orm::{Error, TdTable};
 
 #[derive(Debug, Clone, PartialEq, TdTable)]
 #[taos(stable = "meters", child = "d{device}")]
@@ -21,7 +21,8 @@ struct Meter {
 #[test]
 fn rows_bind_through_the_blocking_database() -> taos_orm::Result<()> {
     let taos = taos::TaosBuilder::from_dsn(common::dsn())?.build()?;
-    let db = Database::create(&taos, &DatabaseOptions::new(common::unique_db("bind_sync")))?;
+    let name = common::TestDb::new("bind_sync");
+    let db = Database::create(&taos, &name.options())?;
     db.create_table::<Meter>()?;
     let now = chrono::Utc::now().timestamp_millis();
     let rows: Vec<Meter> = (0..1_000)

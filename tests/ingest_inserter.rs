@@ -75,8 +75,8 @@ fn kinds(n: i64, now: i64) -> Vec<Kinds> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_type_and_null_through_the_inserter() -> taos_orm::Result<()> {
     let taos = taos_orm::connect(&common::dsn()).await?;
-    let name = common::unique_db("ins_types");
-    let db = Database::create(Arc::new(taos), &DatabaseOptions::new(&name)).await?;
+    let name = common::TestDb::new("ins_types");
+    let db = Database::create(Arc::new(taos), &name.options()).await?;
     db.create_table::<Kinds>().await?;
     for mode in [InsertMode::Bound, InsertMode::Sql] {
         db.exec(&format!("DELETE FROM `{name}`.`kinds`")).await?;
@@ -273,8 +273,8 @@ async fn invalid_rows_are_set_aside_and_handed_back() {
         id: i32,
     }
     let taos = taos_orm::connect(&common::dsn()).await.unwrap();
-    let name = common::unique_db("ins_bad");
-    let db = Database::create(Arc::new(taos), &DatabaseOptions::new(&name))
+    let name = common::TestDb::new("ins_bad");
+    let db = Database::create(Arc::new(taos), &name.options())
         .await
         .unwrap();
     db.create_table::<Note>().await.unwrap();
@@ -303,8 +303,8 @@ async fn invalid_rows_are_set_aside_and_handed_back() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_period_flushes_in_the_background() -> taos_orm::Result<()> {
     let taos = taos_orm::connect(&common::dsn()).await?;
-    let name = common::unique_db("ins_period");
-    let db = Database::create(Arc::new(taos), &DatabaseOptions::new(&name)).await?;
+    let name = common::TestDb::new("ins_period");
+    let db = Database::create(Arc::new(taos), &name.options()).await?;
     db.create_table::<Meter>().await?;
     let options = InserterOptions::default().period(Some(Duration::from_millis(100)));
     let handle = Inserter::new(db.clone(), options).spawn(64);
@@ -328,8 +328,8 @@ async fn the_period_flushes_in_the_background() -> taos_orm::Result<()> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_producers_through_one_handle() -> taos_orm::Result<()> {
     let taos = taos_orm::connect(&common::dsn()).await?;
-    let name = common::unique_db("ins_producers");
-    let db = Database::create(Arc::new(taos), &DatabaseOptions::new(&name)).await?;
+    let name = common::TestDb::new("ins_producers");
+    let db = Database::create(Arc::new(taos), &name.options()).await?;
     db.create_table::<Meter>().await?;
     let options = InserterOptions::default().max_rows(1_000);
     let handle = Inserter::new(db.clone(), options).spawn(256);

@@ -5,7 +5,7 @@ mod common;
 
 use chrono::{DateTime, TimeZone, Utc};
 use taos::AsyncTBuilder;
-use taos_orm::{Database, DatabaseOptions, Precision, TdTable};
+use taos_orm::{Database, Precision, TdTable};
 
 #[derive(Debug, Clone, PartialEq, TdTable)]
 #[taos(stable = "meters", child = "d{group_id}_{device}")]
@@ -43,8 +43,8 @@ fn meters(devices: u16, per_device: i64) -> Vec<Meter> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn create_insert_read_count_drop() -> taos_orm::Result<()> {
     let taos = taos::TaosBuilder::from_dsn(common::dsn())?.build().await?;
-    let name = common::unique_db("lifecycle");
-    let db = Database::create(&taos, &DatabaseOptions::new(&name)).await?;
+    let name = common::TestDb::new("lifecycle");
+    let db = Database::create(&taos, &name.options()).await?;
     assert_eq!(db.precision(), Precision::Millisecond);
     db.create_table::<Meter>().await?;
     // Idempotent: a second run of start-up code must not fail.
@@ -89,7 +89,7 @@ async fn create_insert_read_count_drop() -> taos_orm::Result<()> {
     assert_eq!(db.fetch_one::<Meter>(&sql).await?, rows[900]);
 
     db.drop_database().await?;
-    let gone = Database::open(&taos, &name).await.unwrap_err();
+    let gone = Database::open(&taos, name.name()).await.unwrap_err();
     assert!(gone.is_database_not_exist(), "{gone}");
     Ok(())
 }

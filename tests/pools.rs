@@ -5,7 +5,7 @@ mod common;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use taos_orm::{blocking, Database, DatabaseOptions, Precision, TaosManager, TdTable};
+use taos_orm::{blocking, Database, Precision, TaosManager, TdTable};
 
 #[derive(Debug, Clone, PartialEq, TdTable)]
 #[taos(stable = "readings", child = "w{worker}")]
@@ -41,8 +41,8 @@ fn assert_all_rows(back: &[Reading], workers: i32) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sixteen_tasks_insert_through_deadpool() -> taos_orm::Result<()> {
     let pool = taos_orm::pool(&common::dsn())?;
-    let name = common::unique_db("deadpool");
-    let db = Arc::new(Database::create(pool, &DatabaseOptions::new(&name)).await?);
+    let name = common::TestDb::new("deadpool");
+    let db = Arc::new(Database::create(pool, &name.options()).await?);
     db.create_table::<Reading>().await?;
 
     let tasks: Vec<_> = (0..16)
@@ -83,11 +83,8 @@ fn eight_threads_insert_through_r2d2() -> taos_orm::Result<()> {
         .max_size(4)
         .build(manager)
         .map_err(|e| taos_orm::Error::Pool(e.to_string()))?;
-    let name = common::unique_db("r2d2");
-    let db = Arc::new(blocking::Database::create(
-        pool,
-        &DatabaseOptions::new(&name),
-    )?);
+    let name = common::TestDb::new("r2d2");
+    let db = Arc::new(blocking::Database::create(pool, &name.options())?);
     assert_eq!(db.precision(), Precision::Millisecond);
     db.create_table::<Reading>()?;
 

@@ -31,7 +31,7 @@ struct Totals {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn aggregates_over_data_with_nulls() -> taos_orm::Result<()> {
-    let db = setup("query_aggs", MS).await?;
+    let (_guard, db) = setup("query_aggs", MS).await?;
     let t: Totals = Meter::query()
         .select(|m| {
             (
@@ -93,7 +93,7 @@ async fn aggregates_over_data_with_nulls() -> taos_orm::Result<()> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn aggregates_on_an_empty_range() -> taos_orm::Result<()> {
-    let db = setup("query_empty", MS).await?;
+    let (_guard, db) = setup("query_empty", MS).await?;
     // COUNT over no rows is one row holding 0.
     let (n,): (i64,) = Meter::query()
         .select(|_| count_all())
@@ -106,7 +106,7 @@ async fn aggregates_on_an_empty_range() -> taos_orm::Result<()> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn multi_row_and_series_functions() -> taos_orm::Result<()> {
-    let db = setup("query_series", MS).await?;
+    let (_guard, db) = setup("query_series", MS).await?;
     let mut top2: Vec<(i32,)> = Meter::query()
         .select(|m| top(m.voltage, 2))
         .fetch_all(&db)
@@ -145,14 +145,14 @@ struct Rates {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn percentiles_elapsed_and_twa_on_one_child() -> taos_orm::Result<()> {
-    let db = setup("query_rates", MS).await?;
+    let (_guard, db) = setup("query_rates", MS).await?;
     // d1: voltage 10, 20, 30, 40, 50 at +0s, +10s, +20s, +65s, +70s.
     let r: Rates = Meter::query()
         .from_child("d1")
         .select(|m| {
             (
                 percentile(m.voltage, 50.0).alias("median"),
-                apercentile(m.voltage, 50.0).alias("approx"),
+                apercentile(m.voltage, 50).alias("approx"),
                 elapsed(m.ts, Some(TimeSpan::seconds(1))).alias("covered"),
                 twa(m.voltage).alias("twa"),
             )
@@ -170,7 +170,7 @@ async fn percentiles_elapsed_and_twa_on_one_child() -> taos_orm::Result<()> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn interval_offset_and_sliding() -> taos_orm::Result<()> {
-    let db = setup("query_sliding", MS).await?;
+    let (_guard, db) = setup("query_sliding", MS).await?;
     let offset: Vec<(i64, i64)> = Meter::query()
         .from_child("d1")
         .select(|_| (wstart(), count_all()))
@@ -220,7 +220,7 @@ async fn add_counter(db: &taos_orm::Database<taos::Taos>, p: Precision) -> taos_
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn irate_from_the_last_two_points() -> taos_orm::Result<()> {
     for p in [MS, Precision::Microsecond] {
-        let db = setup("query_irate", p).await?;
+        let (_guard, db) = setup("query_irate", p).await?;
         // d1: voltage 40 then 50, current 5 then 7, five seconds apart.
         let (volts, amps): (f64, f64) = Meter::query()
             .from_child("d1")
@@ -253,7 +253,7 @@ async fn irate_from_the_last_two_points() -> taos_orm::Result<()> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn derivative_per_unit_and_without_drops() -> taos_orm::Result<()> {
-    let db = setup("query_derivative", MS).await?;
+    let (_guard, db) = setup("query_derivative", MS).await?;
     // d1 voltage rises by 10 over 10 s, 10 s, 45 s and 5 s.
     let rates: Vec<(f64,)> = Meter::query()
         .from_child("d1")

@@ -5,7 +5,7 @@ mod common;
 use taos::sync::TBuilder;
 use taos_orm::blocking::Database;
 use taos_orm::query::{count_all, max};
-use taos_orm::{DatabaseOptions, Precision, TdTable};
+use taos_orm::{Precision, TdTable};
 
 #[derive(Debug, Clone, PartialEq, TdTable)]
 #[taos(table = "log")]
@@ -21,8 +21,8 @@ struct Log {
 fn queries_run_through_the_blocking_database() -> taos_orm::Result<()> {
     let dsn = common::dsn();
     let taos = taos::TaosBuilder::from_dsn(&dsn)?.build()?;
-    let options =
-        DatabaseOptions::new(common::unique_db("query_sync")).precision(Precision::Microsecond);
+    let name = common::TestDb::new("query_sync");
+    let options = name.options().precision(Precision::Microsecond);
     let db = Database::create(&taos, &options)?;
     db.create_table::<Log>()?;
     let t0 = 1_700_000_000_000_000;

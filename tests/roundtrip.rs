@@ -5,12 +5,12 @@ mod common;
 
 use common::everything::{rows, Everything};
 
-use taos_orm::{Database, DatabaseOptions, Precision, TdTable};
+use taos_orm::{Database, Precision, TdTable};
 
 async fn round_trip(precision: Precision) -> taos_orm::Result<()> {
     let taos = taos_orm::connect(&common::dsn()).await?;
-    let name = common::unique_db("types");
-    let db = Database::create(&taos, &DatabaseOptions::new(&name).precision(precision)).await?;
+    let name = common::TestDb::new("types");
+    let db = Database::create(&taos, &name.options().precision(precision)).await?;
     db.create_table::<Everything>().await?;
     let rows = rows(precision);
     assert_eq!(db.insert(&rows).await?.rows, rows.len());
@@ -22,7 +22,10 @@ async fn round_trip(precision: Precision) -> taos_orm::Result<()> {
     assert_eq!(back, expected, "precision {precision:?}");
 
     // Reopening reads the precision back from the server.
-    assert_eq!(Database::open(&taos, &name).await?.precision(), precision);
+    assert_eq!(
+        Database::open(&taos, name.name()).await?.precision(),
+        precision
+    );
     db.drop_database().await
 }
 
@@ -74,8 +77,8 @@ struct Doc {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reserved_words_and_json_tags_round_trip() -> taos_orm::Result<()> {
     let taos = taos_orm::connect(&common::dsn()).await?;
-    let name = common::unique_db("reserved");
-    let db = Database::create(&taos, &DatabaseOptions::new(&name)).await?;
+    let name = common::TestDb::new("reserved");
+    let db = Database::create(&taos, &name.options()).await?;
     db.create_table::<Reserved>().await?;
     db.create_table::<Doc>().await?;
 

@@ -8,7 +8,7 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use futures::TryStreamExt;
-use taos_orm::{Database, DatabaseOptions, TdTable};
+use taos_orm::{Database, TdTable};
 
 /// Counts live heap bytes and the peak since the last reset.
 struct Counting;
@@ -49,8 +49,8 @@ const BASE_TS: i64 = 1_704_067_200_000;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_million_rows_stream_in_bounded_memory() -> taos_orm::Result<()> {
     let taos = taos_orm::connect(&common::dsn()).await?;
-    let name = common::unique_db("stream");
-    let db = Database::create(&taos, &DatabaseOptions::new(&name)).await?;
+    let name = common::TestDb::new("stream");
+    let db = Database::create(&taos, &name.options()).await?;
     db.create_table::<Tick>().await?;
     let per_sensor = ROWS / SENSORS;
     for sensor in 0..SENSORS {

@@ -89,7 +89,11 @@ impl TestTarget {
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> std::io::Result<()> {
     /// let target = taos_emulator::TestTarget::from_env().await?;
-    /// assert!(target.dsn.starts_with("ws"));
+    /// // An emulator speaks WebSocket; a `TAOS_DSN` may name any protocol.
+    /// match &target.emulator {
+    ///     Some(emulator) => assert_eq!(target.dsn, emulator.dsn()),
+    ///     None => assert_eq!(Some(target.dsn.as_str()), std::env::var("TAOS_DSN").ok().as_deref()),
+    /// }
     /// # Ok(()) }
     /// ```
     pub async fn from_env() -> io::Result<TestTarget> {

@@ -7,7 +7,7 @@
 #![allow(dead_code)]
 
 use taos::AsyncTBuilder;
-use taos_orm::{Database, DatabaseOptions, Precision, TdTable};
+use taos_orm::{Database, Precision, TdTable};
 
 /// 2023-11-14T22:00:00Z in milliseconds: a whole hour.
 pub const T0_MS: i64 = 1_699_999_200_000;
@@ -61,15 +61,19 @@ pub fn rows(precision: Precision) -> Vec<Meter> {
     ]
 }
 
-/// A fresh database of `precision` holding the fixture rows.
-pub async fn setup(prefix: &str, precision: Precision) -> taos_orm::Result<Database<taos::Taos>> {
+/// A fresh database of `precision` holding the fixture rows, and the guard
+/// that drops it.
+pub async fn setup(
+    prefix: &str,
+    precision: Precision,
+) -> taos_orm::Result<(crate::common::TestDb, Database<taos::Taos>)> {
     let taos = taos::TaosBuilder::from_dsn(crate::common::dsn())?
         .build()
         .await?;
-    let name = crate::common::unique_db(prefix);
-    let options = DatabaseOptions::new(&name).precision(precision);
+    let name = crate::common::TestDb::new(prefix);
+    let options = name.options().precision(precision);
     let db = Database::create(taos, &options).await?;
     db.create_table::<Meter>().await?;
     db.insert(&rows(precision)).await?;
-    Ok(db)
+    Ok((name, db))
 }
