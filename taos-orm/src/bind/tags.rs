@@ -43,9 +43,13 @@ fn mismatch(index: usize, schema: &TableSchema) -> Error {
 }
 
 /// Whether the client can send every tag type of `schema` in `set_tags`:
-/// its JSON encoding of VARBINARY is not what the server expects.
+/// its encodings of VARBINARY and JSON tags are not what the server expects
+/// (a bound JSON tag reaches a real server as garbage, "json parse error").
 pub(crate) fn tags_bindable(schema: &TableSchema) -> bool {
-    !schema.tags.iter().any(|t| t.ty == SqlType::VarBinary)
+    !schema
+        .tags
+        .iter()
+        .any(|t| matches!(t.ty, SqlType::VarBinary | SqlType::Json))
 }
 
 struct TagSink {

@@ -460,13 +460,34 @@ impl<T: TdColumns, W> Query<T, W> {
                     return err(format!("{text} exists only in window queries"));
                 }
             }
-            let plain_aggregate = kinds.contains(&Some(FnKind::Aggregate));
-            if plain_aggregate && self.partition.is_empty() {
-                if let Some(item) = self.items.iter().find(|i| matches!(i.node, Node::Col(..))) {
+            // TDengine lets plain columns ride along with exactly one
+            // selection function (they come from its row); next to an
+            // aggregate or several selections only values constant in each
+            // group may appear (0x260C otherwise).
+            let selections = kinds
+                .iter()
+                .filter(|k| matches!(k, Some(FnKind::Selection | FnKind::MultiSelection)))
+                .count();
+            if kinds.contains(&Some(FnKind::Aggregate)) || selections > 1 {
+                let one_table = T::SCHEMA.kind != TableKind::Super || self.child.is_some();
+                let by_tbname = self
+                    .partition
+                    .iter()
+                    .any(|k| matches!(k.node, Node::Col(_, ColumnRef::TbName)));
+                let varies = |node: &Node| match node {
+                    Node::Col(_, ColumnRef::Tag(_) | ColumnRef::TbName) => {
+                        !(one_table || by_tbname || is_key(node))
+                    }
+                    Node::Col(..) => !is_key(node),
+                    _ => false,
+                };
+                if let Some(item) = self.items.iter().find(|i| varies(&i.node)) {
                     let mut text = String::new();
                     item.node.render(&mut text)?;
                     return err(format!(
-                        "{text} cannot sit beside an aggregate without PARTITION BY (only selection functions such as FIRST or MAX allow plain columns)"
+                        "{text} cannot sit beside an aggregate or several selection functions unless it is constant per group: \
+                         partition by it (tags and tbname also by `partition_by(|t| t.tbname)`), or select a single \
+                         selection function such as LAST_ROW or MAX"
                     ));
                 }
             }

@@ -436,9 +436,30 @@ pub fn percentile<V: Numeric>(expr: impl Into<Expr<V>>, p: f64) -> Expr<f64> {
     func("PERCENTILE", FnKind::Aggregate, vec![expr.into().node, p])
 }
 
-/// `APERCENTILE(col, p)`: an approximate percentile (`DOUBLE`), also on super tables.
-pub fn apercentile<V: Numeric>(expr: impl Into<Expr<V>>, p: f64) -> Expr<f64> {
-    let p = percent("APERCENTILE", p);
+/// `APERCENTILE(col, p)`: an approximate percentile (`DOUBLE`), also on
+/// super tables. TDengine takes a whole percent here (0..=100; `50.0` is
+/// refused with 0x2802), hence the integer.
+///
+/// ```
+/// use taos_orm::query::apercentile;
+/// # use taos_orm::TdTable;
+/// # #[derive(TdTable)]
+/// # #[taos(stable = "meters", child = "d{device}")]
+/// # struct Meter { #[taos(ts)] ts: i64, voltage: i32, #[taos(tag)] device: i32 }
+/// let sql = Meter::query()
+///     .select(|m| apercentile(m.voltage, 90).alias("p90"))
+///     .to_sql(None, taos_orm::Precision::Millisecond)
+///     .unwrap();
+/// assert_eq!(sql, "SELECT APERCENTILE(`voltage`, 90) AS `p90` FROM `meters`");
+/// ```
+pub fn apercentile<V: Numeric>(expr: impl Into<Expr<V>>, p: u8) -> Expr<f64> {
+    let p = if p <= 100 {
+        Node::Int(i64::from(p))
+    } else {
+        Node::Invalid(format!(
+            "APERCENTILE: the percentile must be in 0..=100, got {p}"
+        ))
+    };
     func("APERCENTILE", FnKind::Aggregate, vec![expr.into().node, p])
 }
 

@@ -202,8 +202,35 @@ fn last_row_first_last_read_back_as_rows() {
         sql(&Meter::query().last_row().partition_by(|m| m.tbname)),
         format!("SELECT LAST_ROW(`ts`) AS `ts`, LAST_ROW(`current`) AS `current`, LAST_ROW(`voltage`) AS `voltage`, LAST_ROW(`status`) AS `status`, `device`, `location`, tbname{FROM} PARTITION BY tbname")
     );
-    assert!(sql(&Meter::query().first()).starts_with("SELECT FIRST(`ts`) AS `ts`,"));
-    assert!(sql(&Meter::query().last()).starts_with("SELECT LAST(`ts`) AS `ts`,"));
+    let by_table = |q: Query<Meter, _>| sql(&q.partition_by(|m| m.tbname));
+    assert!(by_table(Meter::query().first()).starts_with("SELECT FIRST(`ts`) AS `ts`,"));
+    assert!(by_table(Meter::query().last()).starts_with("SELECT LAST(`ts`) AS `ts`,"));
+    // On one child table the tags are constant, so no partition is needed.
+    assert!(sql(&Meter::query().last_row().from_child("d1")).starts_with("SELECT LAST_ROW("));
+}
+
+#[test]
+fn several_selections_keep_plain_columns_constant_per_group() {
+    // TDengine answers these with 0x260C "Not a single-group group function".
+    assert!(err(&Meter::query().last_row()).contains("`device`"));
+    let q = Meter::query().select(|m| (last_row(m.ts), last_row(m.current), m.tbname));
+    assert!(err(&q).contains("tbname"));
+    let q = Meter::query()
+        .from_child("d1")
+        .select(|m| (last_row(m.ts), last_row(m.current), m.voltage));
+    assert!(err(&q).contains("`voltage`"));
+    let q = Meter::query()
+        .select(|m| (count_all(), m.device))
+        .partition_by(|m| m.location);
+    assert!(err(&q).contains("`device`"));
+    // One selection carries anything; partition keys and (by tbname) tags are fine.
+    sql(&Meter::query().select(|m| (last_row(m.current), m.voltage, m.device)));
+    sql(&Meter::query()
+        .select(|m| (count_all(), m.device, m.tbname))
+        .partition_by(|m| m.tbname));
+    sql(&Meter::query()
+        .select(|m| (max(m.current), min(m.voltage), m.location))
+        .partition_by(|m| m.location));
 }
 
 #[test]
@@ -222,7 +249,7 @@ fn every_function() {
             last(m.current).into(),
             last_row(m.current).into(),
             percentile(m.voltage, 90.0).into(),
-            apercentile(m.voltage, 50.0).into(),
+            apercentile(m.voltage, 50).into(),
             twa(m.current).into(),
             elapsed(m.ts, Some(TimeSpan::seconds(1))).into(),
             irate(m.voltage).alias("r"),
@@ -230,7 +257,7 @@ fn every_function() {
     });
     assert_eq!(
         sql(&q),
-        "SELECT COUNT(*), COUNT(`current`), AVG(`current`), SUM(`voltage`), MIN(`voltage`), MAX(`status`), SPREAD(`ts`), STDDEV(`current`), FIRST(`status`), LAST(`current`), LAST_ROW(`current`), PERCENTILE(`voltage`, 90.0), APERCENTILE(`voltage`, 50.0), TWA(`current`), ELAPSED(`ts`, 1s), IRATE(`voltage`) AS `r` FROM `power`.`d1`"
+        "SELECT COUNT(*), COUNT(`current`), AVG(`current`), SUM(`voltage`), MIN(`voltage`), MAX(`status`), SPREAD(`ts`), STDDEV(`current`), FIRST(`status`), LAST(`current`), LAST_ROW(`current`), PERCENTILE(`voltage`, 90.0), APERCENTILE(`voltage`, 50), TWA(`current`), ELAPSED(`ts`, 1s), IRATE(`voltage`) AS `r` FROM `power`.`d1`"
     );
     let q = Meter::query().select(|m| (top(m.voltage, 3), m.ts));
     assert_eq!(sql(&q), format!("SELECT TOP(`voltage`, 3), `ts`{FROM}"));

@@ -118,7 +118,7 @@ fn write_unchecked_len(
             if !f.is_finite() {
                 return Err(not_finite(f64::from(*f), ty));
             }
-            out.push_str(ryu::Buffer::new().format_finite(*f));
+            write_f32(out, *f);
         }
         (SqlType::Float | SqlType::Double, Value::Double(f)) => {
             if !f.is_finite() {
@@ -126,6 +126,9 @@ fn write_unchecked_len(
             }
             if ty == SqlType::Float && f.abs() > f64::from(f32::MAX) {
                 return Err(not_finite(*f, ty));
+            }
+            if f.is_subnormal() {
+                return Err(subnormal(*f));
             }
             out.push_str(ryu::Buffer::new().format_finite(*f));
         }
@@ -150,6 +153,32 @@ fn not_finite(f: f64, ty: SqlType) -> ValueError {
     } else {
         ValueError::new(format!("{f} cannot be stored in {}", ty.name()))
     }
+}
+
+/// The server parses every float literal as a double and refuses one above
+/// FLT_MAX for a FLOAT column (0x0216 "illegal float data"), and the
+/// shortest text of the largest floats (`3.4028235e38`) is just above it as
+/// a double. Those few are written as their exact double, which parses back
+/// to the same float; everything else keeps the shortest text.
+#[inline]
+fn write_f32(out: &mut String, f: f32) {
+    const SHORTEST_MAY_OVERFLOW: f32 = 3.4e38;
+    if f.abs() > SHORTEST_MAY_OVERFLOW {
+        out.push_str(ryu::Buffer::new().format_finite(f64::from(f)));
+    } else {
+        out.push_str(ryu::Buffer::new().format_finite(f));
+    }
+}
+
+/// TDengine's SQL parser refuses subnormal doubles (0x0216 "illegal float
+/// data"); parameter binding sends the bits and stores them.
+#[cold]
+#[inline(never)]
+fn subnormal(f: f64) -> ValueError {
+    ValueError::new(format!(
+        "{f:e} is a subnormal double, which TDengine's SQL parser refuses; \
+         insert it with parameter binding (`insert_bound` or an Inserter in bound mode)"
+    ))
 }
 
 #[cold]
