@@ -39,30 +39,50 @@ async fn tens(
 }
 
 async fn fill_modes(p: Precision) -> taos_orm::Result<()> {
-    let db = setup("query_fill", p).await?;
-    let data = [(0, Some(1.0)), (10, None), (20, Some(3.0))];
-    let tail = [(60, Some(5.0)), (70, Some(7.0))];
-    let with = |gap: [Option<f64>; 3]| -> Vec<(i64, Option<f64>)> {
-        data.iter()
-            .copied()
-            .chain([(30, gap[0]), (40, gap[1]), (50, gap[2])])
-            .chain(tail)
-            .collect()
+    let (_guard, db) = setup("query_fill", p).await?;
+    // The window at +10s has a row whose current is NULL, so its AVG is NULL:
+    // VALUE, PREV and NEXT fill that cell too, NULL and LINEAR leave it.
+    let with = |at_10: Option<f64>, gap: [Option<f64>; 3]| -> Vec<(i64, Option<f64>)> {
+        vec![
+            (0, Some(1.0)),
+            (10, at_10),
+            (20, Some(3.0)),
+            (30, gap[0]),
+            (40, gap[1]),
+            (50, gap[2]),
+            (60, Some(5.0)),
+            (70, Some(7.0)),
+        ]
     };
-    let none: Vec<_> = data.iter().copied().chain(tail).collect();
+    let none = vec![
+        (0, Some(1.0)),
+        (10, None),
+        (20, Some(3.0)),
+        (60, Some(5.0)),
+        (70, Some(7.0)),
+    ];
     assert_eq!(tens(&db, p, Fill::None).await?, none);
-    assert_eq!(tens(&db, p, Fill::Null).await?, with([None; 3]));
-    assert_eq!(tens(&db, p, Fill::NullF).await?, with([None; 3]));
-    assert_eq!(tens(&db, p, Fill::value([0])).await?, with([Some(0.0); 3]));
+    assert_eq!(tens(&db, p, Fill::Null).await?, with(None, [None; 3]));
+    assert_eq!(tens(&db, p, Fill::NullF).await?, with(None, [None; 3]));
+    assert_eq!(
+        tens(&db, p, Fill::value([0])).await?,
+        with(Some(0.0), [Some(0.0); 3])
+    );
     assert_eq!(
         tens(&db, p, Fill::value_f([0.5])).await?,
-        with([Some(0.5); 3])
+        with(Some(0.5), [Some(0.5); 3])
     );
-    assert_eq!(tens(&db, p, Fill::Prev).await?, with([Some(3.0); 3]));
-    assert_eq!(tens(&db, p, Fill::Next).await?, with([Some(5.0); 3]));
+    assert_eq!(
+        tens(&db, p, Fill::Prev).await?,
+        with(Some(1.0), [Some(3.0); 3])
+    );
+    assert_eq!(
+        tens(&db, p, Fill::Next).await?,
+        with(Some(3.0), [Some(5.0); 3])
+    );
     assert_eq!(
         tens(&db, p, Fill::Linear).await?,
-        with([Some(3.5), Some(4.0), Some(4.5)])
+        with(None, [Some(3.5), Some(4.0), Some(4.5)])
     );
     db.drop_database().await
 }
@@ -97,7 +117,7 @@ struct PerTable {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn partition_by_tbname_with_per_partition_limit() -> taos_orm::Result<()> {
     let p = Precision::Millisecond;
-    let db = setup("query_partition", p).await?;
+    let (_guard, db) = setup("query_partition", p).await?;
     let query = Meter::query()
         .select(|m| {
             (
@@ -162,7 +182,7 @@ fn span(p: Precision, from: i64, to: i64, n: i64, volts: i64) -> Span {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn session_state_event_and_count_windows() -> taos_orm::Result<()> {
     let p = Precision::Millisecond;
-    let db = setup("query_windows", p).await?;
+    let (_guard, db) = setup("query_windows", p).await?;
     let base = || {
         Meter::query().from_child("d1").select(|m| {
             (
@@ -211,7 +231,7 @@ async fn session_state_event_and_count_windows() -> taos_orm::Result<()> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn forced_fills_cover_a_range_without_data() -> taos_orm::Result<()> {
     let p = Precision::Millisecond;
-    let db = setup("query_force_fill", p).await?;
+    let (_guard, db) = setup("query_force_fill", p).await?;
     let empty = |fill| {
         Meter::query()
             .select(|m| (wstart(), avg(m.current).alias("avg")))
@@ -238,7 +258,7 @@ async fn forced_fills_cover_a_range_without_data() -> taos_orm::Result<()> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn true_for_keeps_only_long_state_and_event_windows() -> taos_orm::Result<()> {
     let p = Precision::Microsecond;
-    let db = setup("query_true_for", p).await?;
+    let (_guard, db) = setup("query_true_for", p).await?;
     let base = || {
         Meter::query().from_child("d1").select(|m| {
             (

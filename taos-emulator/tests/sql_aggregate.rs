@@ -238,9 +238,20 @@ fn statistical_aggregates() {
         r.text(),
         vec![vec!["3", "2", "2", "b", "5000", "5", "3", "2"]]
     );
-    assert_eq!(
-        err(&e, &mut s, "SELECT percentile(v, 101) FROM t").code,
-        0x2802
+    // Out of range is 0x2811; a fractional percent is fine for PERCENTILE
+    // only; APERCENTILE's algorithm is 'default' or 't-digest' (0x2803).
+    for (sql, code) in [
+        ("SELECT percentile(v, 101) FROM t", 0x2811),
+        ("SELECT apercentile(v, -1) FROM t", 0x2811),
+        ("SELECT apercentile(v, 50.0) FROM t", 0x2802),
+        ("SELECT apercentile(v, 50, 'x') FROM t", 0x2803),
+    ] {
+        assert_eq!(err(&e, &mut s, sql).code, code, "{sql}");
+    }
+    query(
+        &e,
+        &mut s,
+        "SELECT percentile(v, 50.5), apercentile(v, 50, 't-digest') FROM t",
     );
     assert_eq!(err(&e, &mut s, "SELECT elapsed(v) FROM t").code, 0x2802);
 }

@@ -427,32 +427,61 @@ fn geometry_values() {
 }
 
 #[test]
-fn float_extremes_round_to_f32() {
+fn float_literals_are_checked_as_doubles() {
     let (e, mut s) = engine(&[
         "CREATE DATABASE d",
         "USE d",
-        "CREATE TABLE t (ts TIMESTAMP, f FLOAT, d DOUBLE)",
+        "CREATE TABLE t (ts TIMESTAMP, f FLOAT, d DOUBLE, i INT)",
     ]);
+    // FLT_MAX's exact double is accepted; its shortest f32 text is just
+    // above FLT_MAX as a double and is refused, as on a real server.
     exec(
         &e,
         &mut s,
-        "INSERT INTO t VALUES (1700000000000, 3.4028235e38, 1.7976931348623157e308)",
+        "INSERT INTO t VALUES (1700000000000, 3.4028234663852886e38, 1.7976931348623157e308, 1)",
     );
+    for bad in [
+        "3.4028235e38, 1",
+        "-3.4028235e38, 1",
+        "1e39, 1",
+        "1, 6.5e-309",
+        "1, 1e-400",
+        "true, 1",
+        "'  2.5  ', 1",
+    ] {
+        let sql = format!("INSERT INTO t (ts, f, d) VALUES (1700000000001, {bad})");
+        let error = err(&e, &mut s, &sql);
+        assert_eq!(error.code, 0x0216, "{sql}: {error:?}");
+        assert!(error.message.contains("illegal"), "{sql}: {error:?}");
+    }
+    // Below FLT_MIN a FLOAT may be subnormal or zero; only the double parse counts.
+    exec(
+        &e,
+        &mut s,
+        "INSERT INTO t (ts, f, d) VALUES (1700000000002, 1e-45, 2.2250738585072014e-308) (1700000000003, 1e-50, 0e-500)",
+    );
+    // Decimals into integers round half away from zero.
+    exec(
+        &e,
+        &mut s,
+        "INSERT INTO t (ts, i) VALUES (1700000000004, 2.5) (1700000000005, -2.5) (1700000000006, '3.49')",
+    );
+    let r = query(&e, &mut s, "SELECT f FROM t WHERE ts <= 1700000000003");
+    assert_eq!(
+        r.col(0),
+        vec![f32::MAX.to_string(), 1e-45f32.to_string(), "0".to_owned()]
+    );
+    let r = query(&e, &mut s, "SELECT i FROM t WHERE ts >= 1700000000004");
+    assert_eq!(r.col(0), vec!["3", "-3", "3"]);
     assert_eq!(
         err(
             &e,
             &mut s,
-            "INSERT INTO t VALUES (1700000000001, 3.5e38, 1)"
+            "INSERT INTO t (ts, i) VALUES (1700000000007, true)"
         )
-        .message,
-        "syntax error near '3.5e38' (illegal float data)"
-    );
-    assert_eq!(
-        err(&e, &mut s, "INSERT INTO t VALUES (1700000000001, 1, 1e309)").code,
+        .code,
         0x0216
     );
-    let r = query(&e, &mut s, "SELECT f FROM t");
-    assert_eq!(r.col(0), vec![f32::MAX.to_string()]);
 }
 
 #[test]

@@ -49,9 +49,13 @@ pub fn convert(v: &ValueExpr, col: &ColumnDef, cx: &Ctx) -> Result<Value, TdErro
             Ty::VarChar | Ty::NChar | Ty::VarBinary => {
                 from_str(if *b { "true" } else { "false" }, text, col)
             }
-            Ty::Float | Ty::Double => Ok(Value::Float(*b as i64 as f64)),
+            // The server takes `true`/`false` for BOOL and text only.
+            Ty::Float | Ty::Double => Err(bad_value(text, float_error(ty))),
             Ty::Json | Ty::Geometry => Err(bad_value(text, "invalid data")),
-            _ => integer(*b as i128, text, ty),
+            _ => Err(bad_value(
+                text,
+                &format!("invalid {} data", detail_name(ty)),
+            )),
         },
         Literal::Now | Literal::Today => Err(bad_value(
             text,
@@ -168,14 +172,25 @@ fn from_str(s: &str, text: &str, col: &ColumnDef) -> Result<Value, TdError> {
             } else if s.eq_ignore_ascii_case("false") {
                 Ok(Value::Bool(false))
             } else {
-                match s.trim().parse::<f64>() {
-                    Ok(f) => Ok(Value::Bool(f != 0.0)),
-                    Err(_) => Err(bad_value(text, "invalid bool data")),
+                match parse_float(s) {
+                    Some(f) => Ok(Value::Bool(f != 0.0)),
+                    None => Err(bad_value(text, "invalid bool data")),
                 }
             }
         }
-        _ if s.trim().is_empty() => Err(bad_value(text, "invalid numeric data")),
-        _ => number(s.trim(), text, ty, col),
+        _ if s.is_empty() => Err(bad_value(text, "invalid numeric data")),
+        // Numbers in quotes are read as they are: surrounding blanks make
+        // them invalid, as on the server.
+        _ => number(s, text, ty, col),
+    }
+}
+
+/// The detail of 0x0216 for a bad FLOAT or DOUBLE literal.
+fn float_error(ty: Ty) -> &'static str {
+    if ty == Ty::Float {
+        "illegal float data"
+    } else {
+        "illegal double data"
     }
 }
 
@@ -183,20 +198,23 @@ fn number(num: &str, text: &str, ty: Ty, col: &ColumnDef) -> Result<Value, TdErr
     let name = detail_name(ty);
     let invalid = || bad_value(text, &format!("invalid {name} data"));
     match ty {
-        Ty::Float => {
-            let f = parse_float(num).ok_or_else(invalid)?;
-            // Out of range only if it does not round to a finite f32.
-            if f.is_finite() && (f as f32).is_infinite() {
-                return Err(bad_value(text, "illegal float data"));
-            }
-            Ok(Value::Float(f as f32 as f64))
-        }
-        Ty::Double => {
-            let f = parse_float(num).ok_or_else(invalid)?;
-            if !f.is_finite() {
-                return Err(bad_value(text, "illegal double data"));
-            }
-            Ok(Value::Float(f))
+        Ty::Float | Ty::Double => {
+            // Every float literal is read as a double first: one that
+            // overflows, is subnormal or underflows to zero is refused, and
+            // a FLOAT must also fit below FLT_MAX as a double.
+            let f = parse_float(num)
+                .filter(|f| {
+                    f.is_finite()
+                        && !f.is_subnormal()
+                        && (*f != 0.0 || !has_nonzero_mantissa(num))
+                        && (ty == Ty::Double || f.abs() <= f64::from(f32::MAX))
+                })
+                .ok_or_else(|| bad_value(text, float_error(ty)))?;
+            Ok(Value::Float(if ty == Ty::Float {
+                f64::from(f as f32)
+            } else {
+                f
+            }))
         }
         Ty::Bool => {
             let f = parse_float(num).ok_or_else(|| bad_value(text, "invalid bool data"))?;
@@ -212,7 +230,8 @@ fn number(num: &str, text: &str, ty: Ty, col: &ColumnDef) -> Result<Value, TdErr
                     if !f.is_finite() {
                         return Err(invalid());
                     }
-                    f.trunc() as i128
+                    // Half away from zero, as the server rounds `2.5`.
+                    f.round() as i128
                 }
             };
             integer(n, text, ty)
@@ -230,6 +249,14 @@ fn parse_float(s: &str) -> Option<f64> {
     } else {
         None
     }
+}
+
+/// Whether a decimal literal has a non-zero digit before its exponent
+/// (`1e-400` does, `0.0e5` does not).
+fn has_nonzero_mantissa(num: &str) -> bool {
+    num.bytes()
+        .take_while(|b| !matches!(b, b'e' | b'E'))
+        .any(|b| matches!(b, b'1'..=b'9'))
 }
 
 fn integer(n: i128, text: &str, ty: Ty) -> Result<Value, TdError> {

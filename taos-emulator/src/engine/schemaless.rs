@@ -24,9 +24,17 @@ fn invalid_data(line: &str, detail: &str) -> TdError {
     TdError::new(0x3002, format!("Invalid data format: {detail}: {line}"))
 }
 
-/// `0x3004`: a column or tag already has another type.
-fn not_same_type(name: &str) -> TdError {
-    TdError::new(0x3004, format!("Not the same type as before: {name}"))
+/// A column or tag that already has another type: the server answers it
+/// as invalid data (0x3002), not "Not the same type as before" (0x3004).
+fn not_same_type(name: &str, db: Ty, point: Ty) -> TdError {
+    TdError::new(
+        0x3002,
+        format!(
+            "point type and db type mismatch, db type:{}, point type:{}, key:{name}",
+            super::value::type_name(db),
+            super::value::type_name(point)
+        ),
+    )
 }
 
 /// A field value with the type its suffix or quoting gives it.
@@ -186,7 +194,7 @@ impl Engine {
         };
         for (k, f) in &line.fields {
             match st.columns.iter().find(|c| &c.name == k) {
-                Some(c) if c.dt.ty != f.ty() => return Err(not_same_type(k)),
+                Some(c) if c.dt.ty != f.ty() => return Err(not_same_type(k, c.dt.ty, f.ty())),
                 Some(c) if c.dt.len < f.len() => {
                     let sql = format!(
                         "ALTER STABLE {m} MODIFY COLUMN {} {}",
@@ -208,7 +216,9 @@ impl Engine {
         }
         for (k, v) in &line.tags {
             match st.tags.iter().find(|c| &c.name == k) {
-                Some(c) if c.dt.ty != Ty::NChar => return Err(not_same_type(k)),
+                Some(c) if c.dt.ty != Ty::NChar => {
+                    return Err(not_same_type(k, c.dt.ty, Ty::NChar))
+                }
                 Some(c) if c.dt.len < nchar_len(v) => {
                     let sql = format!(
                         "ALTER STABLE {m} MODIFY TAG {} NCHAR({})",

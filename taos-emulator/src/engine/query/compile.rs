@@ -31,7 +31,7 @@ pub struct Compiler<'r, 'a> {
     pub group_by: Vec<Expr>,
     /// Aggregate query: plain columns need a group key or a selection function.
     pub agg_mode: bool,
-    /// A selection function is present, so plain columns read its row.
+    /// A single selection function is present, so plain columns read its row.
     pub has_selection: bool,
     /// A window clause is present, so `_wstart`/`_wend`/`_wduration` resolve.
     pub window: bool,
@@ -62,6 +62,14 @@ fn is_integer(ty: Ty) -> bool {
 
 fn para_type(f: &str) -> TdError {
     TdError::new(0x2802, format!("Invalid parameter data type : {f}"))
+}
+
+fn para_range(f: &str) -> TdError {
+    TdError::new(0x2811, format!("Invalid parameter range : {f}"))
+}
+
+fn para_value(f: &str) -> TdError {
+    TdError::new(0x2803, format!("Invalid parameter value : {f}"))
 }
 
 fn para_num(f: &str) -> TdError {
@@ -232,7 +240,11 @@ impl Compiler<'_, '_> {
                 return Err(invalid_column(&format!("{t}.{name}")));
             }
         }
-        if self.agg_mode && !self.has_selection {
+        // Tags and tbname are constant on one child table and in each
+        // group of a grouping by tbname.
+        let per_group = (name == "tbname" || rel.tags.iter().any(|c| c.name == name))
+            && (!rel.star_tags || self.group_by.iter().any(is_tbname));
+        if self.agg_mode && !self.has_selection && !per_group {
             return Err(if self.group_by.is_empty() {
                 TdError::new(0x260C, "Not a single-group group function")
             } else {
@@ -574,12 +586,29 @@ impl Compiler<'_, '_> {
         if f.is_multi_row() && !params[0].as_i128().is_some_and(|k| (1..=100).contains(&k)) {
             return Err(para_type(name));
         }
-        if matches!(f, AggFn::Percentile | AggFn::Apercentile)
-            && !params[0]
+        if matches!(f, AggFn::Percentile | AggFn::Apercentile) {
+            // APERCENTILE takes a whole percent only (`50.0` is refused).
+            let typed = match params[0] {
+                Value::Int(_) | Value::UInt(_) => true,
+                Value::Float(_) => f == AggFn::Percentile,
+                _ => false,
+            };
+            if !typed {
+                return Err(para_type(name));
+            }
+            if !params[0]
                 .as_f64()
                 .is_some_and(|p| (0.0..=100.0).contains(&p))
-        {
-            return Err(para_type(name));
+            {
+                return Err(para_range(name));
+            }
+            if let Some(algorithm) = params.get(1) {
+                match algorithm {
+                    Value::Str(a) if matches!(&**a, "default" | "t-digest") => {}
+                    Value::Str(_) => return Err(para_value(name)),
+                    _ => return Err(para_type(name)),
+                }
+            }
         }
         // The argument is row-level: plain columns are fine inside it.
         let saved = (self.agg_mode, self.has_selection);
@@ -659,40 +688,67 @@ fn json_scalar(c: CExpr, t: DataType) -> Result<CExpr, TdError> {
     }
 }
 
-/// Whether an expression contains an aggregate call.
-pub fn has_aggregate(e: &Expr) -> bool {
+/// Calls `f` with each aggregate call of an expression (not looking into
+/// an aggregate's own arguments, which are row-level).
+fn visit_aggregates(e: &Expr, f: &mut dyn FnMut(AggFn)) {
     match e {
-        Expr::Func { name, args, .. } => {
-            AggFn::by_name(name).is_some() || args.iter().any(has_aggregate)
-        }
+        Expr::Func { name, args, .. } => match AggFn::by_name(name) {
+            Some(a) => f(a),
+            None => args.iter().for_each(|x| visit_aggregates(x, f)),
+        },
         Expr::Neg(x)
         | Expr::Not(x)
         | Expr::Cast(x, _)
         | Expr::JsonGet(x, _)
-        | Expr::Contains(x, _) => has_aggregate(x),
-        Expr::Binary(_, a, b) => has_aggregate(a) || has_aggregate(b),
+        | Expr::Contains(x, _)
+        | Expr::IsNull { expr: x, .. } => visit_aggregates(x, f),
+        Expr::Binary(_, a, b)
+        | Expr::Like {
+            expr: a,
+            pattern: b,
+            ..
+        } => {
+            visit_aggregates(a, f);
+            visit_aggregates(b, f);
+        }
         Expr::Between {
             expr, low, high, ..
-        } => has_aggregate(expr) || has_aggregate(low) || has_aggregate(high),
-        Expr::InList { expr, list, .. } => has_aggregate(expr) || list.iter().any(has_aggregate),
-        Expr::Like { expr, pattern, .. } => has_aggregate(expr) || has_aggregate(pattern),
-        Expr::IsNull { expr, .. } => has_aggregate(expr),
-        Expr::Column { .. } | Expr::Const(_) => false,
+        } => [expr, low, high]
+            .iter()
+            .for_each(|x| visit_aggregates(x, f)),
+        Expr::InList { expr, list, .. } => {
+            visit_aggregates(expr, f);
+            list.iter().for_each(|x| visit_aggregates(x, f));
+        }
+        Expr::Column { .. } | Expr::Const(_) => {}
     }
 }
 
-/// Whether an expression contains a selection function.
-pub fn has_selection(e: &Expr) -> bool {
-    match e {
-        Expr::Func { name, args, .. } => {
-            AggFn::by_name(name).is_some_and(AggFn::is_selection) || args.iter().any(has_selection)
-        }
-        Expr::Neg(x)
-        | Expr::Not(x)
-        | Expr::Cast(x, _)
-        | Expr::JsonGet(x, _)
-        | Expr::Contains(x, _) => has_selection(x),
-        Expr::Binary(_, a, b) => has_selection(a) || has_selection(b),
-        _ => false,
+/// Whether `e` is the `tbname` pseudo-column.
+fn is_tbname(e: &Expr) -> bool {
+    matches!(e, Expr::Column { name, .. } if name == "tbname")
+}
+
+/// Whether an expression contains an aggregate call.
+pub fn has_aggregate(e: &Expr) -> bool {
+    let mut any = false;
+    visit_aggregates(e, &mut |_| any = true);
+    any
+}
+
+/// Whether the select list holds exactly one selection function and no
+/// other aggregate: only then may plain columns ride along, read from the
+/// selected row (two selections, or one beside an aggregate, is 0x260C).
+pub fn single_selection<'e>(items: impl IntoIterator<Item = &'e Expr>) -> bool {
+    let (mut selections, mut others) = (0, 0);
+    for e in items {
+        visit_aggregates(e, &mut |a| {
+            if a.is_selection() {
+                selections += 1;
+            } else {
+                others += 1;
+            }
+        });
     }
+    selections == 1 && others == 0
 }

@@ -29,7 +29,7 @@ use crate::api::{QueryResult, Session, TdError};
 use crate::sql::ast::{DataType, Select, SelectItem};
 use agg::Acc;
 use clauses::{expand, resolve_order, ts_bounds};
-use compile::{has_aggregate, has_selection, Compiler};
+use compile::{has_aggregate, single_selection, Compiler};
 use eval::{eval, RowCtx};
 use group::{aggregate, Group};
 use plan::{AggFn, CExpr};
@@ -136,7 +136,7 @@ fn run(rel: Option<&Relation>, s: &Select, session: &Session) -> Result<Rows, Td
         aggs: Vec::new(),
         group_by: if agg_mode { keys_ast.clone() } else { vec![] },
         agg_mode: false,
-        has_selection: items.iter().any(|(e, _)| has_selection(e)),
+        has_selection: single_selection(items.iter().map(|(e, _)| e)),
         window: s.window.is_some(),
         row_fns: Vec::new(),
     };

@@ -579,6 +579,11 @@ pub fn resolve(
 
 /// Fills the aggregate-derived columns `cols` of filled rows.
 ///
+/// VALUE, PREV and NEXT also fill the NULL cells of windows that have rows
+/// (an AVG over only NULLs), each column carrying its own last or next
+/// non-NULL value; LINEAR interpolates empty windows only, between the raw
+/// values of the windows with rows around them.
+///
 /// `rows[i]` belongs to partition `pids[i]`; rows of a partition are
 /// contiguous and ordered by `_wstart` (`starts`).
 pub fn apply_fill(
@@ -598,27 +603,25 @@ pub fn apply_fill(
                     "syntax error near \"fill\" (too few fill values)",
                 ));
             }
-            for i in (0..n).filter(|&i| filled[i]) {
+            for (i, row) in rows.iter_mut().enumerate() {
                 for (k, (c, t)) in cols.iter().enumerate() {
-                    rows[i][*c] = cast(fill.values[k].clone(), *t);
+                    if filled[i] || row[*c].is_null() {
+                        row[*c] = cast(fill.values[k].clone(), *t);
+                    }
                 }
             }
         }
         "prev" => {
             for i in 1..n {
-                if filled[i] && pids[i] == pids[i - 1] {
-                    for (c, _) in cols {
-                        rows[i][*c] = rows[i - 1][*c].clone();
-                    }
+                if pids[i] == pids[i - 1] {
+                    carry(rows, filled[i], i - 1, i, cols);
                 }
             }
         }
         "next" => {
             for i in (0..n.saturating_sub(1)).rev() {
-                if filled[i] && pids[i] == pids[i + 1] {
-                    for (c, _) in cols {
-                        rows[i][*c] = rows[i + 1][*c].clone();
-                    }
+                if pids[i] == pids[i + 1] {
+                    carry(rows, filled[i], i + 1, i, cols);
                 }
             }
         }
@@ -649,6 +652,16 @@ pub fn apply_fill(
         _ => {}
     }
     Ok(())
+}
+
+/// PREV/NEXT: copies each column of `cols` from row `from` into row `to`
+/// where `to` is an empty window or holds NULL there.
+fn carry(rows: &mut [Vec<Value>], empty: bool, from: usize, to: usize, cols: &[(usize, DataType)]) {
+    for (c, _) in cols {
+        if empty || rows[to][*c].is_null() {
+            rows[to][*c] = rows[from][*c].clone();
+        }
+    }
 }
 
 /// INTERP points of one partition: the row's value where a row sits exactly
