@@ -292,8 +292,10 @@ impl TdType for serde_json::Value {
         Value::Json(Cow::Borrowed(self))
     }
 
+    /// A NULL JSON tag reads as JSON `null`, the value that writes one.
     fn from_value(value: BorrowedValue<'_>) -> Result<Self, FromValueError> {
         match value {
+            BorrowedValue::Null(_) => Ok(serde_json::Value::Null),
             BorrowedValue::Json(bytes) => serde_json::from_slice(&bytes)
                 .map_err(|e| FromValueError::Invalid(format!("invalid JSON tag value: {e}"))),
             other => Err(mismatch("serde_json::Value", &other)),

@@ -350,12 +350,15 @@ fn float(f: f64, ty: Ty, def: &ColumnDef) -> Result<Value, TdError> {
 }
 
 fn text(s: &str, def: &ColumnDef) -> Result<Value, TdError> {
+    if def.dt.ty == Ty::Json {
+        return super::convert::json(s, s);
+    }
     let len = if def.dt.ty == Ty::NChar {
         s.chars().count()
     } else {
         s.len()
     };
-    if def.dt.ty != Ty::Json && len > def.dt.len as usize {
+    if len > def.dt.len as usize {
         return Err(value_too_long(&def.name));
     }
     Ok(Value::Str(s.into()))

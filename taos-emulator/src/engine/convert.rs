@@ -8,6 +8,7 @@ use crate::api::TdError;
 use crate::sql::ast::{Literal, ValueExpr};
 use crate::sql::parser::parse_int;
 use taos_query::common::{Precision, Ty};
+use taos_rules::float::literal_accepted;
 
 /// What conversion needs from the statement.
 pub struct Ctx<'a> {
@@ -199,16 +200,8 @@ fn number(num: &str, text: &str, ty: Ty, col: &ColumnDef) -> Result<Value, TdErr
     let invalid = || bad_value(text, &format!("invalid {name} data"));
     match ty {
         Ty::Float | Ty::Double => {
-            // Every float literal is read as a double first: one that
-            // overflows, is subnormal or underflows to zero is refused, and
-            // a FLOAT must also fit below FLT_MAX as a double.
             let f = parse_float(num)
-                .filter(|f| {
-                    f.is_finite()
-                        && !f.is_subnormal()
-                        && (*f != 0.0 || !has_nonzero_mantissa(num))
-                        && (ty == Ty::Double || f.abs() <= f64::from(f32::MAX))
-                })
+                .filter(|f| literal_accepted(*f, has_nonzero_mantissa(num), ty == Ty::Float))
                 .ok_or_else(|| bad_value(text, float_error(ty)))?;
             Ok(Value::Float(if ty == Ty::Float {
                 f64::from(f as f32)
@@ -284,19 +277,12 @@ fn integer(n: i128, text: &str, ty: Ty) -> Result<Value, TdError> {
     })
 }
 
-fn json(s: &str, text: &str) -> Result<Value, TdError> {
-    let t = s.trim();
-    if t.is_empty() || t.eq_ignore_ascii_case("null") || t == "{}" {
-        return Ok(Value::Null);
-    }
-    match serde_json::from_str::<serde_json::Value>(t) {
-        Ok(serde_json::Value::Object(m)) => {
-            if m.keys().any(|k| k.chars().count() > 256) || t.chars().count() > 4095 {
-                return Err(bad_value(text, "json key or value too long"));
-            }
-            Ok(Value::Str(serde_json::Value::Object(m).to_string().into()))
-        }
-        _ => Err(bad_value(text, "Invalid json format")),
+/// A JSON tag's text as stored (`text` is what error messages quote).
+pub(super) fn json(s: &str, text: &str) -> Result<Value, TdError> {
+    match super::json_tag::normalize(s) {
+        Ok(Some(stored)) => Ok(Value::Str(stored.into())),
+        Ok(None) => Ok(Value::Null),
+        Err(e) => Err(bad_value(text, e.detail())),
     }
 }
 

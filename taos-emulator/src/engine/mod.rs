@@ -12,6 +12,7 @@ mod ddl;
 pub mod error;
 mod geometry;
 mod insert;
+mod json_tag;
 mod meta;
 pub mod query;
 mod schemaless;

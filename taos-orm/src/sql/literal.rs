@@ -10,6 +10,7 @@ use taos::taos_query::common::Precision;
 use crate::error::Error;
 use crate::schema::{ColumnDef, SqlType};
 use crate::value::{TimestampValue, Value};
+use taos_rules::json as json_rules;
 
 /// Why a value cannot be written to its column. Turn it into
 /// [`Error::InvalidValue`] with [`ValueError::into_error`].
@@ -50,9 +51,6 @@ impl std::error::Error for ValueError {}
 const MAX_SECS_MS_US: i64 = 31_556_995_200;
 /// The latest instant at ns precision: 2262-01-01T00:00:00Z, in seconds.
 const MAX_SECS_NS: i64 = 9_214_646_400;
-/// JSON tag limits (characters).
-const JSON_MAX_CHARS: usize = 4095;
-const JSON_MAX_KEY_CHARS: usize = 256;
 
 /// Appends the SQL literal for `value` as stored in `column`.
 ///
@@ -419,23 +417,111 @@ fn write_json(out: &mut String, json: &serde_json::Value) -> Result<(), ValueErr
         serde_json::Value::Object(map) => map,
         _ => return Err(ValueError::new("a JSON tag must be an object or null")),
     };
-    if let Some(key) = object
-        .keys()
-        .find(|k| k.chars().count() > JSON_MAX_KEY_CHARS)
-    {
-        return Err(ValueError::new(format!(
-            "JSON key {:?}… is longer than {JSON_MAX_KEY_CHARS} characters",
-            key.chars().take(16).collect::<String>()
-        )));
+    if object.is_empty() {
+        return Err(ValueError::new(
+            "TDengine stores an empty JSON object as NULL: write `serde_json::Value::Null`",
+        ));
     }
+    for (key, value) in object {
+        check_json_key(key)?;
+        check_json_value(key, value)?;
+    }
+    check_json_overrun(object)?;
     let text = json.to_string();
     let chars = text.chars().count();
-    if chars > JSON_MAX_CHARS {
+    if chars > json_rules::MAX_TEXT_CHARS {
         return Err(ValueError::new(format!(
-            "JSON text is {chars} characters, over the {JSON_MAX_CHARS}-character limit"
+            "JSON text is {chars} characters, over the {}-character limit",
+            json_rules::MAX_TEXT_CHARS
         )));
     }
     write_quoted(out, &text)
+}
+
+/// The 3.3 client library sizes the buffer it prints a JSON tag into by
+/// the stored text: anything TDengine prints longer than we wrote it (an
+/// escaped quote, a reformatted number) overruns that buffer and can abort
+/// the reading process. So only text that prints back exactly as sent is
+/// written; it is also the only text that reads back as the same value.
+#[cold]
+fn check_json_key(key: &str) -> Result<(), ValueError> {
+    let bad = |why: &str| Err(ValueError::new(format!("JSON key {key:?} {why}")));
+    if key.is_empty() {
+        return bad("is empty, and TDengine drops empty keys");
+    }
+    if !json_rules::key_chars_valid(key) {
+        return bad("has a character TDengine refuses in keys (only printable ASCII)");
+    }
+    if key.contains(['"', '\\']) {
+        return bad("has a quote or backslash, which TDengine reads back escaped");
+    }
+    if key.chars().count() > json_rules::MAX_KEY_CHARS {
+        return bad(&format!(
+            "is longer than {} characters",
+            json_rules::MAX_KEY_CHARS
+        ));
+    }
+    Ok(())
+}
+
+/// See [`json_rules::print_overrun`]: the tag as a whole must print
+/// within what the client sets aside for it.
+fn check_json_overrun(
+    object: &serde_json::Map<String, serde_json::Value>,
+) -> Result<(), ValueError> {
+    use json_rules::Member;
+    use serde_json::Value as Json;
+    let members = object.values().map(|v| match v {
+        Json::Bool(b) => Member::Bool(*b),
+        Json::Number(n) => Member::Number(n.to_string().len()),
+        Json::String(s) => Member::Str(s),
+        _ => Member::Null,
+    });
+    match json_rules::print_overrun(members) {
+        overrun if overrun <= 0 => Ok(()),
+        overrun => Err(ValueError::new(format!(
+            "the TDengine 3.3 client would overrun its buffer by {overrun} bytes reading this JSON tag back \
+             (booleans, nulls and numbers longer than 7 characters print wider than they are stored; \
+             string values leave room), which can crash the reading process"
+        ))),
+    }
+}
+
+#[cold]
+fn check_json_value(key: &str, value: &serde_json::Value) -> Result<(), ValueError> {
+    use serde_json::Value as Json;
+    let bad = |why: String| Err(ValueError::new(format!("JSON value of {key:?} {why}")));
+    match value {
+        Json::Null | Json::Bool(_) => Ok(()),
+        Json::Object(_) | Json::Array(_) => {
+            bad("is an object or array; TDengine takes strings, numbers, booleans and null".into())
+        }
+        Json::String(s) if s.contains('\0') => {
+            bad("has a NUL, where TDengine cuts the string".into())
+        }
+        Json::String(s) if s.contains(|c: char| c == '"' || c == '\\' || c.is_control()) => bad(
+            "has a quote, backslash or control character, which TDengine reads back escaped".into(),
+        ),
+        Json::String(_) => Ok(()),
+        Json::Number(n) => {
+            let sent = n.to_string();
+            let value = n.as_f64().unwrap_or(f64::NAN);
+            if value.abs() >= json_rules::MAX_NUMBER_MAGNITUDE {
+                return bad(format!(
+                    "{sent} is too large: a TDengine 3.3 server crashes on JSON numbers from about 1e62, \
+                     so taos-orm sends none from {:e}",
+                    json_rules::MAX_NUMBER_MAGNITUDE
+                ));
+            }
+            match json_rules::stable_number_text(value) {
+                Some(stable) if stable == sent => Ok(()),
+                _ => bad(format!(
+                    "{sent} would not read back unchanged: TDengine keeps about 15 significant \
+                     digits and prints numbers as C's %.15g does (`1` for 1.0, `1e-07` for 1e-7)"
+                )),
+            }
+        }
+    }
 }
 
 #[cfg(test)]

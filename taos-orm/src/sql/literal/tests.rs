@@ -121,6 +121,27 @@ fn floats_use_shortest_round_trip_text() {
     assert_eq!(ok(&d, Value::Float(0.1)), "0.1");
     assert_eq!(ok(&d, Value::Int(-3)), "-3");
     assert!(err(&f, Value::Double(1e39)).contains("out of range for FLOAT"));
+    // The server reads float literals as doubles and refuses a FLOAT above
+    // FLT_MAX: the largest floats go out as their exact double.
+    assert_eq!(ok(&f, Value::Float(f32::MAX)), "3.4028234663852886e38");
+    assert_eq!(ok(&f, Value::Float(f32::MIN)), "-3.4028234663852886e38");
+    let above = f32::from_bits(3.4e38f32.to_bits() + 1);
+    let exact = f64::from(above);
+    assert_eq!(
+        ok(&f, Value::Float(above)),
+        ryu::Buffer::new().format(exact)
+    );
+    // Subnormal floats are fine; subnormal doubles have no SQL spelling.
+    assert_eq!(ok(&f, Value::Float(1e-45)), "1e-45");
+    assert_eq!(
+        ok(&d, Value::Double(f64::MIN_POSITIVE)),
+        "2.2250738585072014e-308"
+    );
+    let reason = err(&d, Value::Double(6.5e-309));
+    assert!(
+        reason.contains("subnormal") && reason.contains("insert_bound"),
+        "{reason}"
+    );
     for bad in [f32::NAN, f32::INFINITY, f32::NEG_INFINITY] {
         assert!(lit(&f, Value::Float(bad), MS).is_err());
     }
@@ -185,12 +206,31 @@ fn json_tags() {
         ok(&c, Value::Json(Cow::Borrowed(&v))),
         r#"'{"b":true,"k":"it\'s","n":1.5,"z":null}'"#
     );
-    let newline = serde_json::json!({"k": "a\nb\\"});
-    // JSON escapes stay JSON escapes: their backslashes are escaped for SQL.
-    assert_eq!(
-        ok(&c, Value::Json(Cow::Borrowed(&newline))),
-        r#"'{"k":"a\\nb\\\\"}'"#
-    );
+    // What TDengine would print back differently is refused before sending.
+    let json_err = |v: serde_json::Value| err(&c, Value::Json(Cow::Owned(v)));
+    assert!(json_err(serde_json::json!({"k": "a\nb"})).contains("control character"));
+    assert!(json_err(serde_json::json!({"k": "say \"hi\""})).contains("quote"));
+    assert!(json_err(serde_json::json!({"k": "x\u{0}y"})).contains("NUL"));
+    assert!(json_err(serde_json::json!({"ü": 1})).contains("printable ASCII"));
+    assert!(json_err(serde_json::json!({"": 1})).contains("empty"));
+    assert!(json_err(serde_json::json!({"a\"b": 1})).contains("quote"));
+    assert!(json_err(serde_json::json!({"k": {"n": 1}})).contains("object or array"));
+    assert!(json_err(serde_json::json!({})).contains("NULL"));
+    assert!(json_err(serde_json::json!({"k": 1.0})).contains("1.0 would not read back"));
+    assert!(json_err(serde_json::json!({"k": 1e300})).contains("too large"));
+    assert!(json_err(serde_json::json!({"k": 1e-7})).contains("1e-7 would not"));
+    assert!(json_err(serde_json::json!({"k": 0.1 + 0.2})).contains("0.30000000000000004"));
+    assert!(json_err(serde_json::json!({"k": 9_007_199_254_740_993u64}))
+        .contains("would not read back"));
+    // Printed back wider than stored, this would overrun the 3.3 client's buffer.
+    let flags = serde_json::json!({"a": true, "b": false, "c": true, "d": false, "e": true});
+    assert!(json_err(flags.clone()).contains("overrun its buffer"));
+    let mut roomy = flags.as_object().unwrap().clone();
+    roomy.insert("s".into(), "a long enough string".into());
+    assert!(lit(&c, Value::Json(Cow::Owned(roomy.into())), MS).is_ok());
+    let fine =
+        serde_json::json!({"k": "ü 温度 'x'", "n": -21.25, "i": 123_456_789_012_345i64, "e": 1e20});
+    assert!(lit(&c, Value::Json(Cow::Borrowed(&fine)), MS).is_ok());
     let array = serde_json::json!([1, true]);
     assert!(err(&c, Value::Json(Cow::Borrowed(&array))).contains("object"));
     let long_key = serde_json::json!({ "k".repeat(257): 1 });
