@@ -54,9 +54,32 @@ impl Engine {
     }
 }
 
+/// Chained operators up to which a statement runs on the caller's stack.
+const SHALLOW: usize = 256;
+/// Stack per chained operator beyond that: compiling, folding, evaluating
+/// and dropping a left-deep tree each recurse once per level.
+const STACK_PER_OPERATOR: usize = 4096;
+
 impl Executor for Engine {
     fn execute(&self, session: &mut Session, sql: &str) -> Result<Output, TdError> {
         let parsed = crate::sql::parse(sql)?;
+        if parsed.chained <= SHALLOW {
+            return self.run(session, &parsed);
+        }
+        // A 10,000-term OR is a 10,000-deep tree: give it a stack that
+        // deep (reserved, touched only as far as used), and drop the tree
+        // there too.
+        let size = (1 << 20) + parsed.chained * STACK_PER_OPERATOR;
+        stacker::grow(size, move || {
+            let out = self.run(session, &parsed);
+            drop(parsed);
+            out
+        })
+    }
+}
+
+impl Engine {
+    fn run(&self, session: &mut Session, parsed: &crate::sql::Parsed) -> Result<Output, TdError> {
         let src = parsed.src.as_str();
         match &parsed.stmt {
             Statement::Select(s) => {

@@ -23,6 +23,7 @@ impl Parser<'_> {
         while self.eat_kw("or") {
             let rhs = self.and_expr(depth)?;
             lhs = Expr::Binary(BinOp::Or, Box::new(lhs), Box::new(rhs));
+            self.chained += 1;
         }
         Ok(lhs)
     }
@@ -32,6 +33,7 @@ impl Parser<'_> {
         while self.eat_kw("and") {
             let rhs = self.not_expr(depth)?;
             lhs = Expr::Binary(BinOp::And, Box::new(lhs), Box::new(rhs));
+            self.chained += 1;
         }
         Ok(lhs)
     }
@@ -133,6 +135,7 @@ impl Parser<'_> {
             self.pos += 1;
             let rhs = self.additive(depth)?;
             lhs = Expr::Binary(op, Box::new(lhs), Box::new(rhs));
+            self.chained += 1;
         }
     }
 
@@ -147,6 +150,7 @@ impl Parser<'_> {
             self.pos += 1;
             let rhs = self.multiplicative(depth)?;
             lhs = Expr::Binary(op, Box::new(lhs), Box::new(rhs));
+            self.chained += 1;
         }
     }
 
@@ -162,6 +166,7 @@ impl Parser<'_> {
             self.pos += 1;
             let rhs = self.unary(depth)?;
             lhs = Expr::Binary(op, Box::new(lhs), Box::new(rhs));
+            self.chained += 1;
         }
     }
 

@@ -23,6 +23,9 @@ pub struct Parsed {
     pub src: String,
     /// The statement.
     pub stmt: Statement,
+    /// Binary operators parsed in chains (`a OR b OR c` has 2): a bound on
+    /// how deep the expression trees of the statement are.
+    pub chained: usize,
 }
 
 impl Parsed {
@@ -55,6 +58,7 @@ pub fn parse(sql: &str) -> Result<Parsed, TdError> {
         toks,
         pos: 0,
         nesting: 0,
+        chained: 0,
     };
     let stmt = p.statement()?;
     while p.peek().kind == Tok::Semi {
@@ -63,10 +67,14 @@ pub fn parse(sql: &str) -> Result<Parsed, TdError> {
     if p.peek().kind != Tok::Eof {
         return Err(p.error());
     }
-    Ok(Parsed { src, stmt })
+    let chained = p.chained;
+    Ok(Parsed { src, stmt, chained })
 }
 
 /// Words that cannot be bare identifiers (92-keywords.md, the common ones).
+///
+/// A real 3.3.7.5 takes `id`, `level`, `row` and `string` as names, though
+/// the keyword list has them.
 const RESERVED: &[&str] = &[
     "add",
     "all",
@@ -100,7 +108,6 @@ const RESERVED: &[&str] = &[
     "group",
     "having",
     "host",
-    "id",
     "if",
     "in",
     "insert",
@@ -113,7 +120,6 @@ const RESERVED: &[&str] = &[
     "keep",
     "key",
     "last",
-    "level",
     "like",
     "limit",
     "modify",
@@ -129,7 +135,6 @@ const RESERVED: &[&str] = &[
     "port",
     "range",
     "rename",
-    "row",
     "select",
     "session",
     "set",
@@ -145,7 +150,6 @@ const RESERVED: &[&str] = &[
     "state_window",
     "event_window",
     "count_window",
-    "string",
     "table",
     "tables",
     "tag",
@@ -174,6 +178,8 @@ pub(crate) struct Parser<'a> {
     pub(crate) pos: usize,
     /// Subquery nesting, bounded so hostile input cannot exhaust the stack.
     pub(crate) nesting: usize,
+    /// See [`Parsed::chained`].
+    pub(crate) chained: usize,
 }
 
 impl<'a> Parser<'a> {
