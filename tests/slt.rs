@@ -7,7 +7,7 @@
 //! - A first line `# precision: us` (or `ns`) creates the database in that
 //!   precision.
 //! - Values print as: `NULL`, `true`/`false`, integers, floats in Rust's
-//!   shortest round-trip form, text as is (`(empty)` for the empty string),
+//!   shortest round-trip form (`{:?}`), text as is (`(empty)` for the empty string),
 //!   bytes as `\x` and hex, timestamps as RFC 3339 UTC in the database
 //!   precision. Column types: `I` (BOOL and integers), `R` (FLOAT, DOUBLE),
 //!   `T` (everything else).
@@ -49,7 +49,11 @@ impl From<taos::Error> for SltError {
     fn from(e: taos::Error) -> Self {
         // The client reports codes as 0x8000xxxx; the low half is TDengine's.
         let code = e.code();
-        SltError(format!("[{:#06x}] {}", i32::from(code) & 0xffff, e.message()))
+        SltError(format!(
+            "[{:#06x}] {}",
+            i32::from(code) & 0xffff,
+            e.message()
+        ))
     }
 }
 
@@ -126,8 +130,8 @@ fn cell(value: Option<taos::Value>, precision: Precision) -> String {
         V::USmallInt(v) => v.to_string(),
         V::UInt(v) => v.to_string(),
         V::UBigInt(v) => v.to_string(),
-        V::Float(v) => v.to_string(),
-        V::Double(v) => v.to_string(),
+        V::Float(v) => format!("{v:?}"),
+        V::Double(v) => format!("{v:?}"),
         V::VarChar(s) | V::NChar(s) if s.is_empty() => "(empty)".into(),
         V::VarChar(s) | V::NChar(s) => s,
         V::Json(j) => j.to_string(),
@@ -157,7 +161,11 @@ fn timestamp(raw: i64, precision: Precision) -> String {
 /// The precision a file asks for in its first line.
 fn precision_of(path: &Path) -> Precision {
     let text = std::fs::read_to_string(path).unwrap_or_default();
-    match text.lines().next().and_then(|l| l.strip_prefix("# precision:")) {
+    match text
+        .lines()
+        .next()
+        .and_then(|l| l.strip_prefix("# precision:"))
+    {
         Some(p) if p.trim() == "us" => Precision::Microsecond,
         Some(p) if p.trim() == "ns" => Precision::Nanosecond,
         _ => Precision::Millisecond,

@@ -237,7 +237,7 @@ fn alter_stable_columns_and_tags() {
     );
     assert_eq!(
         err(&e, &mut s, "ALTER STABLE meters DROP COLUMN nope").code,
-        0x036C
+        0x2602
     );
     assert_eq!(
         err(

@@ -124,6 +124,12 @@ pub fn insert(
                     ));
                 }
                 let stable = db.stables.get(&u.stable.name).ok_or_else(table_not_exist)?;
+                // INSERT reads as many tag values as it expects: too few is
+                // a syntax error there (CREATE TABLE says 0x260D).
+                let expected = u.tag_names.as_ref().map_or(stable.tags.len(), Vec::len);
+                if u.tags.len() < expected {
+                    return Err(bad_value(")", "invalid data or symbol"));
+                }
                 let tags = tag_values(stable, &u.tag_names, &u.tags, &cx)?;
                 if t.table.name.is_empty() || t.table.name.len() > 192 {
                     return Err(invalid_identifier(&t.table.name));
@@ -214,8 +220,13 @@ fn write_row(
     cx: &Ctx,
     db: &Database,
 ) -> Result<(), TdError> {
-    if row.len() != map.len() {
-        return Err(TdError::new(0x0216, "Illegal number of columns"));
+    // Values past the columns are 0x263F; too few end the row early, a
+    // syntax error.
+    if row.len() > map.len() {
+        return Err(TdError::new(0x263F, "Illegal number of columns"));
+    }
+    if row.len() < map.len() {
+        return Err(bad_value(")", "invalid data or symbol"));
     }
     let base = batch.cells.len();
     batch.cells.resize(base + columns.len() - 1, None);

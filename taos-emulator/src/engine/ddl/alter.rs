@@ -26,7 +26,7 @@ fn modify_len(
     {
         return Err(TdError::new(
             0x264B,
-            "Only binary/nchar column length could be modified, and the length can only be increased",
+            "Only varbinary/binary/nchar/geometry column length could be modified, and the length can only be increased, not decreased",
         ));
     }
     c.dt = dt;
@@ -66,7 +66,7 @@ pub fn alter(
                     .tags
                     .iter()
                     .position(|t| &t.name == tag)
-                    .ok_or_else(|| TdError::new(0x260E, format!("Invalid tag name: {tag}")))?;
+                    .ok_or_else(|| TdError::new(0x2649, format!("Invalid tag name: {tag}")))?;
                 updates.push((i, tag_value(v, &s.tags[i], &cx)?));
             }
             if let Some(Table {
@@ -86,11 +86,15 @@ pub fn alter(
             }
             Ok(())
         }
-        (TableKind::Normal { .. }, action) => alter_normal(db, &name.name, action),
-        (TableKind::Child { .. }, _) => Err(TdError::new(
-            0x2600,
-            "syntax error near \"alter\" (child tables only accept SET TAG)",
+        (TableKind::Normal { .. }, AlterAction::SetTags(sets)) => Err(TdError::new(
+            0x2649,
+            format!(
+                "Invalid tag name: {}",
+                sets.first().map_or("", |(t, _)| t.as_str())
+            ),
         )),
+        (TableKind::Normal { .. }, action) => alter_normal(db, &name.name, action),
+        (TableKind::Child { .. }, _) => Err(TdError::new(0x2649, "Invalid alter table statement")),
     }
 }
 
@@ -103,11 +107,10 @@ fn alter_normal(db: &mut Database, name: &str, action: &AlterAction) -> Result<(
     else {
         return Err(table_not_exist());
     };
-    let col_missing = || TdError::new(0x036C, "Column does not exist");
     match action {
         AlterAction::AddColumn(spec) => {
             if columns.iter().any(|c| c.name == spec.name) {
-                return Err(TdError::new(0x036B, "Column already exists"));
+                return Err(TdError::new(0x263C, "Duplicated column names"));
             }
             check_name(&spec.name, 64)?;
             check_len(spec.dt, false)?;
@@ -121,7 +124,7 @@ fn alter_normal(db: &mut Database, name: &str, action: &AlterAction) -> Result<(
             let i = columns
                 .iter()
                 .position(|x| &x.name == c)
-                .ok_or_else(col_missing)?;
+                .ok_or_else(|| invalid_column(c))?;
             if i == 0 {
                 return Err(TdError::new(
                     0x264A,
@@ -131,7 +134,7 @@ fn alter_normal(db: &mut Database, name: &str, action: &AlterAction) -> Result<(
             columns.remove(i);
             data.cols.remove(i - 1);
         }
-        AlterAction::ModifyColumn(c, dt) => modify_len(columns, c, *dt, col_missing())?,
+        AlterAction::ModifyColumn(c, dt) => modify_len(columns, c, *dt, invalid_column(c))?,
         AlterAction::RenameColumn(a, b) => {
             if columns.iter().any(|c| &c.name == b) {
                 return Err(TdError::new(0x036B, "Column already exists"));
@@ -139,7 +142,7 @@ fn alter_normal(db: &mut Database, name: &str, action: &AlterAction) -> Result<(
             let c = columns
                 .iter_mut()
                 .find(|x| &x.name == a)
-                .ok_or_else(col_missing)?;
+                .ok_or_else(|| invalid_column(a))?;
             c.name = b.clone();
         }
         _ => {
@@ -155,8 +158,9 @@ fn alter_normal(db: &mut Database, name: &str, action: &AlterAction) -> Result<(
 fn alter_stable(db: &mut Database, name: &str, action: &AlterAction) -> Result<(), TdError> {
     let children: Vec<String> = db.stables[name].children.iter().cloned().collect();
     let s = db.stables.get_mut(name).ok_or_else(stable_not_exist)?;
-    let tag_missing = || TdError::new(0x036A, "Tag does not exist");
-    let col_missing = || TdError::new(0x036C, "Column does not exist");
+    // A missing column or tag is a parser error (0x2602 / 0x260E), except
+    // for RENAME TAG, which the mnode answers (0x036A).
+    let tag_missing = |t: &str| TdError::new(0x260E, format!("Invalid tag name: {t}"));
     let exists = |s: &STable, n: &str| -> Option<TdError> {
         if s.columns.iter().any(|c| c.name == n) {
             Some(TdError::new(0x036B, "Column already exists"))
@@ -192,7 +196,7 @@ fn alter_stable(db: &mut Database, name: &str, action: &AlterAction) -> Result<(
                 .columns
                 .iter()
                 .position(|x| &x.name == c)
-                .ok_or_else(col_missing)?;
+                .ok_or_else(|| invalid_column(c))?;
             if i == 0 || s.columns[i].primary_key {
                 return Err(TdError::new(0x03C2, "Invalid stable alter options"));
             }
@@ -200,7 +204,7 @@ fn alter_stable(db: &mut Database, name: &str, action: &AlterAction) -> Result<(
             Reshape::DropCol(i - 1)
         }
         AlterAction::ModifyColumn(c, dt) => {
-            modify_len(&mut s.columns, c, *dt, col_missing())?;
+            modify_len(&mut s.columns, c, *dt, invalid_column(c))?;
             Reshape::None
         }
         AlterAction::AddTag(spec) => {
@@ -220,7 +224,7 @@ fn alter_stable(db: &mut Database, name: &str, action: &AlterAction) -> Result<(
                 .tags
                 .iter()
                 .position(|x| &x.name == t)
-                .ok_or_else(tag_missing)?;
+                .ok_or_else(|| tag_missing(t))?;
             if s.tags.len() == 1 || s.tags[i].dt.ty == Ty::Json {
                 return Err(TdError::new(0x03C2, "Invalid stable alter options"));
             }
@@ -228,7 +232,7 @@ fn alter_stable(db: &mut Database, name: &str, action: &AlterAction) -> Result<(
             Reshape::DropTag(i)
         }
         AlterAction::ModifyTag(t, dt) => {
-            modify_len(&mut s.tags, t, *dt, tag_missing())?;
+            modify_len(&mut s.tags, t, *dt, tag_missing(t))?;
             Reshape::None
         }
         AlterAction::RenameTag(a, b) => {
@@ -239,7 +243,7 @@ fn alter_stable(db: &mut Database, name: &str, action: &AlterAction) -> Result<(
                 .tags
                 .iter_mut()
                 .find(|x| &x.name == a)
-                .ok_or_else(tag_missing)?;
+                .ok_or_else(|| TdError::new(0x036A, "Tag does not exist"))?;
             t.name = b.clone();
             Reshape::None
         }

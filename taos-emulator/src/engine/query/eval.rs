@@ -100,6 +100,10 @@ pub fn eval(e: &CExpr, cx: &RowCtx) -> Value {
                 return Value::Null;
             }
             let hit = list.iter().any(|x| v.sql_cmp(x) == Some(Ordering::Equal));
+            // Not found in a list holding NULL is unknown, not false.
+            if !hit && list.iter().any(Value::is_null) {
+                return Value::Null;
+            }
             Value::Bool(hit != *not)
         }
         CExpr::Like(v, p, not) => match eval(v, cx) {

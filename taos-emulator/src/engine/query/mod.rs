@@ -284,6 +284,7 @@ fn run(rel: Option<&Relation>, s: &Select, session: &Session) -> Result<Rows, Td
                 .all(|a| matches!(a.func, AggFn::First | AggFn::Last));
             let groups = if groups.is_empty()
                 && keys.is_empty()
+                && !filter.as_ref().is_some_and(CExpr::statically_false)
                 && !aggs
                     .iter()
                     .all(|a| matches!(a.func, AggFn::First | AggFn::Last | AggFn::LastRow))

@@ -54,6 +54,24 @@ pub enum CExpr {
 }
 
 impl CExpr {
+    /// Whether a WHERE condition can hold for no row whatever the data: a
+    /// constant false or NULL, a comparison with NULL, or an AND with such
+    /// a side. The server then answers with no row at all, even for
+    /// `COUNT(*)`, where a condition that merely matches nothing gives 0.
+    pub fn statically_false(&self) -> bool {
+        match self {
+            CExpr::Const(v) => !v.truthy(),
+            CExpr::Cmp(_, a, b) => {
+                matches!(**a, CExpr::Const(Value::Null)) || matches!(**b, CExpr::Const(Value::Null))
+            }
+            // `x NOT IN (…, NULL)` is never true.
+            CExpr::In(_, list, true) => list.iter().any(Value::is_null),
+            CExpr::Logic(BinOp::And, a, b) => a.statically_false() || b.statically_false(),
+            CExpr::Logic(BinOp::Or, a, b) => a.statically_false() && b.statically_false(),
+            _ => false,
+        }
+    }
+
     /// Whether the value is the same for every row (no columns, aggregates or windows).
     pub fn is_constant(&self) -> bool {
         match self {
