@@ -281,7 +281,7 @@ fn event_and_count_windows() {
     assert_eq!(r.col(0), vec!["2", "2", "2"]);
     assert_eq!(
         err(&e, &mut s, "SELECT count(*) FROM d1 COUNT_WINDOW(1)").code,
-        0x2600
+        0x2645
     );
 }
 
@@ -292,10 +292,16 @@ fn interp_over_a_range() {
     let q = |s: &mut taos_emulator::api::Session, fill: &str| {
         query(&e, s, &format!("SELECT _irowts, interp(current) FROM d1 RANGE('2024-01-01 00:00:00', '2024-01-01 00:03:00') EVERY(1m) {fill}")).text()
     };
-    let exact = q(&mut s, "");
+    // INTERP needs RANGE, EVERY and FILL, and FILL(NONE) is not one.
+    let missing = "SELECT _irowts, interp(current) FROM d1 RANGE('2024-01-01 00:00:00', '2024-01-01 00:03:00') EVERY(1m)";
+    assert_eq!(err(&e, &mut s, missing).code, 0x265D);
     assert_eq!(
-        exact,
-        vec![vec![ts(0), "1".into()], vec![ts(1), "2".into()]]
+        err(&e, &mut s, &format!("{missing} FILL(NONE)")).code,
+        0x2605
+    );
+    assert_eq!(
+        err(&e, &mut s, "SELECT interp(current) FROM d1").code,
+        0x265D
     );
     let linear = q(&mut s, "FILL(LINEAR)");
     assert_eq!(
@@ -315,7 +321,7 @@ fn interp_over_a_range() {
     assert_eq!(r.names, vec!["_irowts", "interp(current)"]);
     assert_eq!(r.types, vec![Ty::Timestamp, Ty::Float]);
     assert_eq!(r.col(1), vec!["1", "2", "NULL", "NULL"]);
-    assert_eq!(err(&e, &mut s, "SELECT interp(current), count(*) FROM d1 RANGE('2024-01-01 00:00:00', '2024-01-01 00:03:00') EVERY(1m)").code, 0x2600);
+    assert_eq!(err(&e, &mut s, "SELECT interp(current), count(*) FROM d1 RANGE('2024-01-01 00:00:00', '2024-01-01 00:03:00') EVERY(1m) FILL(NULL)").code, 0x2600);
 }
 
 /// A counter that resets: 10, 20, then 5, ten seconds apart.
@@ -396,11 +402,15 @@ fn true_for_drops_short_state_and_event_windows() {
     let r = query(
         &e,
         &mut s,
-        "SELECT _wstart, _wduration FROM d1 STATE_WINDOW(voltage) TRUE_FOR(90s)",
+        "SELECT _wstart, _wduration, count(*) FROM d1 STATE_WINDOW(voltage) TRUE_FOR(90s)",
     );
     assert_eq!(
         r.text(),
-        vec![vec![(T0 + 150_000).to_string(), "150000".into()]]
+        vec![vec![
+            (T0 + 150_000).to_string(),
+            "150000".into(),
+            "2".into()
+        ]]
     );
     // The bound is inclusive.
     let r = query(

@@ -102,11 +102,11 @@ pub fn key_chars_valid(key: &str) -> bool {
 /// assert_eq!(print_number(1234567890123456.0), "1234567890123456");
 /// ```
 pub fn print_number(value: f64) -> String {
-    let short = format_g(value, 15);
+    let short = crate::printf::g(value, 15);
     if short.parse::<f64>().ok() == Some(value) {
         short
     } else {
-        format_g(value, 17)
+        crate::printf::g(value, 17)
     }
 }
 
@@ -123,40 +123,8 @@ pub fn print_number(value: f64) -> String {
 /// assert_eq!(stable_number_text(0.1 + 0.2), None);
 /// ```
 pub fn stable_number_text(value: f64) -> Option<String> {
-    let text = format_g(value, 15);
+    let text = crate::printf::g(value, 15);
     (value.is_finite() && text.parse::<f64>().ok() == Some(value)).then_some(text)
-}
-
-/// C's `%.{digits}g` for a finite `value`.
-fn format_g(value: f64, digits: usize) -> String {
-    if value == 0.0 {
-        return if value.is_sign_negative() { "-0" } else { "0" }.to_owned();
-    }
-    // The exponent after rounding to `digits` significant digits decides
-    // between the fixed and the scientific form, as in C.
-    let sci = format!("{:.*e}", digits - 1, value);
-    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    if exp < -4 || exp >= digits as i32 {
-        let sign = if exp < 0 { '-' } else { '+' };
-        format!(
-            "{}e{sign}{:02}",
-            trim_fraction(mantissa),
-            exp.unsigned_abs()
-        )
-    } else {
-        let decimals = (digits as i32 - 1 - exp) as usize;
-        trim_fraction(&format!("{value:.decimals$}")).to_owned()
-    }
-}
-
-/// `%g` drops trailing zeros of the fraction, and the point with them.
-fn trim_fraction(s: &str) -> &str {
-    if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.')
-    } else {
-        s
-    }
 }
 
 #[cfg(test)]
@@ -183,11 +151,5 @@ mod tests {
         ] {
             assert_eq!(print_number(value), printed, "{value:e}");
         }
-    }
-
-    #[test]
-    fn rounding_can_move_the_exponent() {
-        assert_eq!(format_g(999_999_999_999_999.9, 15), "1e+15");
-        assert_eq!(format_g(9.999_999_999_999_999e-5, 15), "0.0001");
     }
 }

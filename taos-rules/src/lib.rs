@@ -6,3 +6,4 @@
 
 pub mod float;
 pub mod json;
+pub mod printf;

@@ -257,7 +257,7 @@ fn stage_block(
         let keys = staged.cols[0].as_deref().unwrap_or_default();
         if keys.len() < base_row + rows || keys[base_row..].iter().any(Value::is_null) {
             return Err(TdError::new(
-                0x2600,
+                0x267B,
                 "Primary key column should not be null",
             ));
         }

@@ -172,13 +172,78 @@ pub fn insert(
         };
         let w = b.ncols - 1;
         let mut cells = b.cells;
-        for (i, ts) in b.ts.into_iter().enumerate() {
+        let order = merge_same_key(&b.ts, &mut cells, w, b.composite);
+        for i in order {
             table
                 .data
-                .upsert(ts, &mut cells[i * w..(i + 1) * w], b.composite);
+                .upsert(b.ts[i], &mut cells[i * w..(i + 1) * w], b.composite);
         }
     }
     Ok(rows)
+}
+
+/// Rows of one statement that share a timestamp (and composite key) are
+/// merged first, in order, where a NULL does not erase a value an earlier
+/// row gave (`(t, 5) (t, 6) (t, NULL)` stores 6); the merged row then
+/// overwrites what is stored, explicit NULLs included. Returns the rows
+/// left to write, in their order; merged-away rows are skipped.
+fn merge_same_key(
+    ts: &[i64],
+    cells: &mut [Option<Value>],
+    w: usize,
+    composite: bool,
+) -> Vec<usize> {
+    if ts.windows(2).all(|p| p[0] < p[1]) {
+        return (0..ts.len()).collect();
+    }
+    let keys: Vec<(i64, Option<Value>)> = (0..ts.len())
+        .map(|i| (ts[i], composite.then(|| cells[i * w].clone()).flatten()))
+        .collect();
+    let key = |i: usize| &keys[i];
+    let mut order: Vec<usize> = (0..ts.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (ka, kb) = (key(a), key(b));
+        ka.0.cmp(&kb.0)
+            .then_with(|| match (&ka.1, &kb.1) {
+                (Some(x), Some(y)) => x.total_cmp(y),
+                _ => std::cmp::Ordering::Equal,
+            })
+            .then(a.cmp(&b))
+    });
+    let mut kept = Vec::with_capacity(order.len());
+    let mut run_start = 0;
+    for k in 1..=order.len() {
+        let same = k < order.len() && {
+            let (a, b) = (key(order[run_start]), key(order[k]));
+            a.0 == b.0
+                && match (&a.1, &b.1) {
+                    (Some(x), Some(y)) => x.total_cmp(y).is_eq(),
+                    _ => true,
+                }
+        };
+        if same {
+            continue;
+        }
+        // Fold the run into its last row, which keeps its place.
+        let run = &order[run_start..k];
+        let last = run[run.len() - 1];
+        for &earlier in run[..run.len() - 1].iter().rev() {
+            for c in 0..w {
+                let take = match (&cells[last * w + c], &cells[earlier * w + c]) {
+                    (None, Some(_)) => true,
+                    (Some(v), Some(e)) => v.is_null() && !e.is_null(),
+                    _ => false,
+                };
+                if take {
+                    cells[last * w + c] = cells[earlier * w + c].take();
+                }
+            }
+        }
+        kept.push(last);
+        run_start = k;
+    }
+    kept.sort_unstable();
+    kept
 }
 
 /// Where each value of a row goes: `Some(i)` = schema column `i`, `None` = skipped (tbname/tags).
@@ -270,12 +335,22 @@ fn write_row(
         batch.cells.truncate(base);
         return Err(ts_out_of_range());
     }
-    if batch.composite && !matches!(&batch.cells[base], Some(v) if !v.is_null()) {
-        batch.cells.truncate(base);
-        return Err(TdError::new(
-            0x2600,
-            "Primary key column should not be null",
-        ));
+    if batch.composite {
+        let missing = match &batch.cells[base] {
+            Some(v) if !v.is_null() => None,
+            Some(_) => Some(TdError::new(
+                0x267B,
+                "Primary key column should not be null",
+            )),
+            None => Some(TdError::new(
+                0x0200,
+                "Primary key column should not be none",
+            )),
+        };
+        if let Some(e) = missing {
+            batch.cells.truncate(base);
+            return Err(e);
+        }
     }
     batch.ts.push(ts);
     Ok(())

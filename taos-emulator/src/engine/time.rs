@@ -114,7 +114,12 @@ pub fn parse_timestamp(s: &str, p: Precision) -> Option<i64> {
         }
         secs -= zone_offset(rest)?;
     }
-    secs.checked_mul(per_second(p))?.checked_add(frac_units)
+    // Past what i64 holds in this precision is still a timestamp, one the
+    // range check then refuses (0x060B), as the server does.
+    Some(
+        secs.saturating_mul(per_second(p))
+            .saturating_add(frac_units),
+    )
 }
 
 fn digits(s: &str) -> Option<i64> {

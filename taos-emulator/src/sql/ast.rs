@@ -235,13 +235,16 @@ pub enum Expr {
         not: bool,
     },
     /// `x [NOT] LIKE p`.
+    /// `x [NOT] LIKE p`, or with `regex` `x MATCH p` / `x NMATCH p`.
     Like {
         /// Tested value.
         expr: Box<Expr>,
         /// Pattern.
         pattern: Box<Expr>,
-        /// Negated.
+        /// Negated (`NOT LIKE`, `NMATCH`).
         not: bool,
+        /// A POSIX extended regular expression (`MATCH` / `NMATCH`).
+        regex: bool,
     },
     /// `x IS [NOT] NULL`.
     IsNull {

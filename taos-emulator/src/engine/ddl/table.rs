@@ -87,16 +87,21 @@ fn validate_schema(columns: &[ColumnSpec], tags: &[ColumnSpec]) -> Result<(), Td
             return Err(TdError::new(0x2652, "Only tag can be json type"));
         }
         check_len(c.dt, false)?;
+        if c.primary_key && i != 1 {
+            return Err(TdError::new(
+                0x2678,
+                "composite primary key column must be second column",
+            ));
+        }
         if c.primary_key
-            && (i != 1
-                || !matches!(
-                    c.dt.ty,
-                    Ty::Int | Ty::BigInt | Ty::UInt | Ty::UBigInt | Ty::VarChar
-                ))
+            && !matches!(
+                c.dt.ty,
+                Ty::Int | Ty::BigInt | Ty::UInt | Ty::UBigInt | Ty::VarChar
+            )
         {
             return Err(TdError::new(
-                0x2600,
-                "primary key column must be second column and of type int, bigint or varchar",
+                0x2679,
+                "composite primary key column must be of type int, uint, bigint, ubigint, and varchar",
             ));
         }
     }

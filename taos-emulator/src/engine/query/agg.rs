@@ -213,7 +213,16 @@ impl Acc {
             }
             Acc::Timed(None) => Value::Null,
             Acc::Timed(Some((_, v, _))) => v.clone(),
-            Acc::Values(vals) => percentile(vals, spec.params.first().and_then(Value::as_f64)),
+            Acc::Values(vals) => {
+                let p = spec.params.first().and_then(Value::as_f64);
+                let t_digest =
+                    matches!(spec.params.get(1), Some(Value::Str(a)) if &**a == "t-digest");
+                if spec.func == AggFn::Apercentile && !t_digest {
+                    histogram_percentile(vals, p)
+                } else {
+                    percentile(vals, p)
+                }
+            }
             Acc::Points(pts) if spec.func == AggFn::Irate => {
                 irate(pts, spec.params.first().and_then(Value::as_f64))
             }
@@ -252,6 +261,80 @@ fn percentile(vals: &[f64], p: Option<f64>) -> Value {
     Value::Float(v[lo] + (v[hi] - v[lo]) * (pos - lo as f64))
 }
 
+/// Bins of the streaming histogram behind APERCENTILE's default method.
+const HISTOGRAM_BINS: usize = 500;
+
+/// APERCENTILE(x, p) by TDengine's default method: the values go, in scan
+/// order, into a histogram of at most 500 bins (each new value a bin, the
+/// two closest bins merged into their weighted mean when there are too
+/// many), and the percentile is read off the bins' cumulative counts. With
+/// few distinct values the bins are the values themselves, so the answer is
+/// one of them more often than PERCENTILE's interpolation.
+fn histogram_percentile(vals: &[f64], p: Option<f64>) -> Value {
+    let (Some(p), false) = (p, vals.is_empty()) else {
+        return Value::Null;
+    };
+    // (value, count), sorted by value.
+    let mut bins: Vec<(f64, i64)> = Vec::new();
+    for &v in vals {
+        match bins.binary_search_by(|b| b.0.total_cmp(&v)) {
+            Ok(i) => bins[i].1 += 1,
+            Err(i) => {
+                bins.insert(i, (v, 1));
+                if bins.len() > HISTOGRAM_BINS {
+                    let i = (0..bins.len() - 1)
+                        .min_by(|&a, &b| {
+                            (bins[a + 1].0 - bins[a].0).total_cmp(&(bins[b + 1].0 - bins[b].0))
+                        })
+                        .unwrap_or(0);
+                    let ((va, na), (vb, nb)) = (bins[i], bins[i + 1]);
+                    let n = na + nb;
+                    bins[i] = ((va * na as f64 + vb * nb as f64) / n as f64, n);
+                    bins.remove(i + 1);
+                }
+            }
+        }
+    }
+    let total = vals.len() as f64;
+    let min = vals.iter().copied().fold(f64::INFINITY, f64::min);
+    let max = vals.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let want = p / 100.0 * total;
+    if want == 0.0 {
+        return Value::Float(min);
+    }
+    if want <= bins[0].1 as f64 {
+        return Value::Float(bins[0].0);
+    }
+    if want == total {
+        return Value::Float(max);
+    }
+    // The bin j where the cumulative count up to it is at most `want` and
+    // one more bin would pass it; between j and j + 1 the count grows as a
+    // trapezoid, solved for the position of `want`.
+    let mut below = 0i64;
+    let mut j = 0;
+    while j + 1 < bins.len() {
+        below += bins[j].1;
+        if below as f64 <= want && (below + bins[j + 1].1) as f64 > want {
+            break;
+        }
+        j += 1;
+    }
+    let Some(&(next_v, next_n)) = bins.get(j + 1) else {
+        return Value::Float(max);
+    };
+    let (v, n) = (bins[j].0, bins[j].1 as f64);
+    let delta = want - below as f64;
+    let range = next_n as f64 - n;
+    let at = if range == 0.0 {
+        v + (next_v - v) * delta / n
+    } else {
+        let factor = (-2.0 * n + (4.0 * n * n + 8.0 * range * delta).sqrt()) / (2.0 * range);
+        v + (next_v - v) * factor
+    };
+    Value::Float(at)
+}
+
 /// IRATE: rate per second between the two latest points; a drop is taken as
 /// a counter reset, so the latest value alone counts as the increase.
 fn irate(pts: &[(i64, f64)], per_second: Option<f64>) -> Value {
@@ -274,7 +357,8 @@ fn irate(pts: &[(i64, f64)], per_second: Option<f64>) -> Value {
 }
 
 /// Time-weighted average: trapezoids between consecutive points over the span.
-fn twa(pts: &[(i64, f64)]) -> Value {
+/// The time-weighted average of points: trapezoids between neighbours.
+pub(super) fn twa(pts: &[(i64, f64)]) -> Value {
     let mut p = pts.to_vec();
     p.sort_by_key(|(t, _)| *t);
     match p.as_slice() {

@@ -35,6 +35,9 @@ pub struct Compiler<'r, 'a> {
     pub has_selection: bool,
     /// A window clause is present, so `_wstart`/`_wend`/`_wduration` resolve.
     pub window: bool,
+    /// The STATE_WINDOW expression: constant in each window, so it may be
+    /// selected beside the aggregates, read from the window's row.
+    pub state: Option<Expr>,
     /// DIFF/CSUM calls; each reads as `CExpr::Agg(i)` of the row's values.
     pub row_fns: Vec<RowFnSpec>,
 }
@@ -96,6 +99,12 @@ impl Compiler<'_, '_> {
 
     fn compile_inner(&mut self, e: &Expr) -> Result<(CExpr, DataType), TdError> {
         if self.agg_mode {
+            if self.state.as_ref() == Some(e) {
+                let saved = std::mem::replace(&mut self.agg_mode, false);
+                let r = self.compile(e);
+                self.agg_mode = saved;
+                return r;
+            }
             if let Some(i) = self.group_by.iter().position(|g| g == e) {
                 let saved = std::mem::replace(&mut self.agg_mode, false);
                 let r = self.compile(e);
@@ -153,17 +162,24 @@ impl Compiler<'_, '_> {
                 }
                 Ok((CExpr::In(Box::new(v), vals, *not), dt(Ty::Bool)))
             }
-            Expr::Like { expr, pattern, not } => {
+            Expr::Like {
+                expr,
+                pattern,
+                not,
+                regex,
+            } => {
                 let (v, vt) = self.compile(expr)?;
                 let v = json_scalar(v, vt)?;
                 let (p, _) = self.compile(pattern)?;
                 let CExpr::Const(Value::Str(p)) = p else {
                     return Err(wrong_value_type("LIKE pattern must be a string"));
                 };
-                Ok((
-                    CExpr::Like(Box::new(v), Pattern::new(&p), *not),
-                    dt(Ty::Bool),
-                ))
+                let pattern = if *regex {
+                    Pattern::regex(&p)?
+                } else {
+                    Pattern::new(&p)
+                };
+                Ok((CExpr::Like(Box::new(v), pattern, *not), dt(Ty::Bool)))
             }
             Expr::IsNull { expr, not } => {
                 let (v, _) = self.compile(expr)?;
@@ -191,11 +207,11 @@ impl Compiler<'_, '_> {
                 Ok((CExpr::Contains(Box::new(c), key.clone()), dt(Ty::Bool)))
             }
             Expr::Cast(inner, to) => {
-                let (c, _) = self.compile(inner)?;
+                let (c, t) = self.compile(inner)?;
                 if matches!(to.ty, Ty::Json | Ty::Geometry) {
                     return Err(wrong_value_type("cast"));
                 }
-                Ok((CExpr::Cast(Box::new(c), *to), *to))
+                Ok((CExpr::Cast(Box::new(c), *to, t.ty), *to))
             }
         }
     }
@@ -245,7 +261,9 @@ impl Compiler<'_, '_> {
         let per_group = (name == "tbname" || rel.tags.iter().any(|c| c.name == name))
             && (!rel.star_tags || self.group_by.iter().any(is_tbname));
         if self.agg_mode && !self.has_selection && !per_group {
-            return Err(if self.group_by.is_empty() {
+            return Err(if self.window {
+                TdError::new(0x2667, format!("Invalid usage of expr: {name}"))
+            } else if self.group_by.is_empty() {
                 TdError::new(0x260C, "Not a single-group group function")
             } else {
                 TdError::new(0x260A, "Not a GROUP BY expression")
@@ -357,6 +375,7 @@ impl Compiler<'_, '_> {
                 return nullary(Value::Str(SERVER_VERSION.into()), varchar(64))
             }
             "server_status" => return nullary(Value::Int(1), dt(Ty::Int)),
+            "pi" => return nullary(Value::Float(std::f64::consts::PI), dt(Ty::Double)),
             "timezone" => return nullary(Value::Str("UTC (UTC, +0000)".into()), varchar(64)),
             _ => {}
         }
@@ -373,7 +392,8 @@ impl Compiler<'_, '_> {
             "upper" => (Scalar::Upper, 1..=1),
             "ltrim" => (Scalar::Ltrim, 1..=1),
             "rtrim" => (Scalar::Rtrim, 1..=1),
-            "concat" => (Scalar::Concat, 1..=8),
+            "concat" => (Scalar::Concat, 2..=8),
+            "concat_ws" => (Scalar::ConcatWs, 3..=9),
             "acos" => (Scalar::Math(MathFn::Acos), 1..=1),
             "asin" => (Scalar::Math(MathFn::Asin), 1..=1),
             "atan" => (Scalar::Math(MathFn::Atan), 1..=1),
@@ -388,6 +408,15 @@ impl Compiler<'_, '_> {
             "timetruncate" => (Scalar::TimeTruncate, 2..=3),
             "timediff" => (Scalar::TimeDiff, 2..=3),
             "substr" | "substring" => (Scalar::Substr, 2..=3),
+            "replace" => (Scalar::Replace, 3..=3),
+            "repeat" => (Scalar::Repeat, 2..=2),
+            "ascii" => (Scalar::Ascii, 1..=1),
+            "trim" => (Scalar::Trim, 1..=1),
+            "sign" => (Scalar::Sign, 1..=1),
+            "mod" => (Scalar::Mod, 2..=2),
+            "truncate" => (Scalar::Truncate, 2..=2),
+            "degrees" => (Scalar::Degrees, 1..=1),
+            "radians" => (Scalar::Radians, 1..=1),
             _ => {
                 return Err(TdError::new(
                     0x2806,
@@ -419,8 +448,14 @@ impl Compiler<'_, '_> {
                     return Err(para_type(name));
                 }
                 cargs.truncate(2);
+                if let Some(CExpr::Const(Value::Str(tz))) = cargs.get(1) {
+                    if super::eval::parse_offset(tz).is_none() {
+                        return Err(TdError::new(0x2800, "Invalid timzone format"));
+                    }
+                }
+                // The zone is written as given, `+0000` when none is.
                 while cargs.len() < 2 {
-                    cargs.push(CExpr::Const(Value::Str("+00:00".into())));
+                    cargs.push(CExpr::Const(Value::Str("+0000".into())));
                 }
                 cargs.push(CExpr::Const(Value::Int(time::per_second(self.precision))));
                 varchar(64)
@@ -454,6 +489,9 @@ impl Compiler<'_, '_> {
                 if !is_text(t0.ty) && t0.ty != Ty::VarBinary && t0.ty != Ty::Null {
                     return Err(para_type(name));
                 }
+                // NCHAR is stored as UCS-4: LENGTH counts 4 bytes a character.
+                let nchar = f == Scalar::Length && t0.ty == Ty::NChar;
+                cargs.push(CExpr::Const(Value::Bool(nchar)));
                 dt(Ty::BigInt)
             }
             Scalar::Lower | Scalar::Upper | Scalar::Ltrim | Scalar::Rtrim => {
@@ -462,11 +500,54 @@ impl Compiler<'_, '_> {
                 }
                 t0
             }
-            Scalar::Concat => {
+            Scalar::Replace | Scalar::Repeat | Scalar::Trim => {
+                if !is_text(t0.ty) && t0.ty != Ty::Null {
+                    return Err(para_type(name));
+                }
+                match f {
+                    // The longest REPEAT is the text times the count, which
+                    // is known only per row: the column's width bounds it.
+                    Scalar::Repeat => DataType {
+                        ty: t0.ty,
+                        len: t0.len.saturating_mul(16).min(65517),
+                    },
+                    Scalar::Replace => DataType {
+                        ty: t0.ty,
+                        len: t0.len.saturating_mul(types[2].len.max(1)).min(65517),
+                    },
+                    _ => t0,
+                }
+            }
+            Scalar::Ascii => {
+                if !is_text(t0.ty) && t0.ty != Ty::Null {
+                    return Err(para_type(name));
+                }
+                dt(Ty::BigInt)
+            }
+            Scalar::Sign | Scalar::Truncate => {
+                if !is_numeric(t0.ty) && t0.ty != Ty::Null {
+                    return Err(para_type(name));
+                }
+                t0
+            }
+            Scalar::Mod | Scalar::Degrees | Scalar::Radians => {
+                if types.iter().any(|t| !is_numeric(t.ty) && t.ty != Ty::Null) {
+                    return Err(para_type(name));
+                }
+                dt(Ty::Double)
+            }
+            Scalar::Concat | Scalar::ConcatWs => {
                 if types.iter().any(|t| !is_text(t.ty) && t.ty != Ty::Null) {
                     return Err(para_type(name));
                 }
-                let len = types.iter().map(|t| t.len).sum();
+                let parts = types.len().saturating_sub(1) as u32;
+                let len = match f {
+                    Scalar::ConcatWs => {
+                        types[1..].iter().map(|t| t.len).sum::<u32>()
+                            + parts.saturating_sub(1) * t0.len
+                    }
+                    _ => types.iter().map(|t| t.len).sum(),
+                };
                 if types.iter().any(|t| t.ty == Ty::NChar) {
                     DataType { ty: Ty::NChar, len }
                 } else {
@@ -500,7 +581,12 @@ impl Compiler<'_, '_> {
             return Err(para_num(name));
         }
         let (arg, t) = self.compile(&args[0])?;
-        if !is_numeric(t.ty) && t.ty != Ty::Timestamp {
+        // DIFF also takes BOOL and TIMESTAMP; CSUM and DERIVATIVE numbers only.
+        let takes = match f {
+            RowFn::Diff => is_numeric(t.ty) || t.ty == Ty::Timestamp,
+            RowFn::Csum | RowFn::Derivative => is_numeric(t.ty) && t.ty != Ty::Bool,
+        };
+        if !takes {
             return Err(para_type(name));
         }
         // DERIVATIVE's time unit: at least one second, in precision ticks.
@@ -573,6 +659,16 @@ impl Compiler<'_, '_> {
         if !arity.contains(&args.len()) {
             return Err(para_num(name));
         }
+        if f == AggFn::Interp && !self.window {
+            return Err(super::window::interp_clauses());
+        }
+        // PERCENTILE reads one table: not a super table, nor a subquery.
+        if f == AggFn::Percentile && !self.rel.is_some_and(|r| r.has_tbname && !r.star_tags) {
+            return Err(TdError::new(
+                0x265F,
+                "percentile is only supported in single table query",
+            ));
+        }
         let mut params = Vec::new();
         for a in &args[1..] {
             match self.compile(a)?.0 {
@@ -616,7 +712,8 @@ impl Compiler<'_, '_> {
         let r = self.compile(&args[0]);
         (self.agg_mode, self.has_selection) = saved;
         let (arg, t) = r?;
-        let numeric = is_numeric(t.ty) || t.ty == Ty::Null;
+        // BOOL counts as a number for DIFF and the like, not for these.
+        let numeric = (is_numeric(t.ty) && t.ty != Ty::Bool) || t.ty == Ty::Null;
         let out = match f {
             AggFn::Count => dt(Ty::BigInt),
             AggFn::Sum => match t.ty {
@@ -638,7 +735,7 @@ impl Compiler<'_, '_> {
                 dt(Ty::Double)
             }
             AggFn::Min | AggFn::Max => {
-                if !numeric && t.ty != Ty::Timestamp && !matches!(t.ty, Ty::VarChar | Ty::NChar) {
+                if !numeric && !matches!(t.ty, Ty::VarChar | Ty::NChar) {
                     return Err(para_type(name));
                 }
                 t

@@ -30,6 +30,7 @@ pub fn delete(
         agg_mode: false,
         has_selection: false,
         window: false,
+        state: None,
         row_fns: Vec::new(),
     };
     let filter = match filter {

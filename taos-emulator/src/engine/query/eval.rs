@@ -118,7 +118,15 @@ pub fn eval(e: &CExpr, cx: &RowCtx) -> Value {
             let vals: Vec<Value> = args.iter().map(|a| eval(a, cx)).collect();
             scalar(*f, vals)
         }
-        CExpr::Cast(v, to) => cast(eval(v, cx), *to),
+        // Floats become text as C's %g prints them: 6 digits for FLOAT,
+        // 15 for DOUBLE.
+        CExpr::Cast(v, to, from) => match (eval(v, cx), from) {
+            (Value::Float(f), Ty::Float | Ty::Double) if crate::engine::value::is_text(to.ty) => {
+                let digits = if *from == Ty::Float { 6 } else { 15 };
+                cast(Value::Str(taos_rules::printf::g(f, digits).into()), *to)
+            }
+            (v, _) => cast(v, *to),
+        },
         CExpr::Agg(i) => cx.aggs.get(*i).cloned().unwrap_or_default(),
         CExpr::GroupKey(i) => cx.keys.get(*i).cloned().unwrap_or_default(),
         CExpr::Window(i) => Value::Int(cx.win[*i]),
@@ -205,13 +213,26 @@ fn scalar(f: Scalar, args: Vec<Value>) -> Value {
         },
         Scalar::Ceil => num(f64::ceil),
         Scalar::Floor => num(f64::floor),
-        Scalar::Round => num(f64::round),
+        Scalar::Round => match (a, args.get(1).and_then(Value::as_i128)) {
+            (_, None | Some(0)) => num(f64::round),
+            // ROUND(x, d): half away from zero at the d-th decimal.
+            (Value::Float(x), Some(d)) => {
+                let scale = 10f64.powi(d.clamp(-308, 308) as i32);
+                Value::Float((x * scale).round() / scale)
+            }
+            (Value::Int(i), Some(d)) if d < 0 => {
+                let scale = 10f64.powi((-d).min(18) as i32);
+                Value::Int(((*i as f64 / scale).round() * scale) as i64)
+            }
+            (v, _) => v.clone(),
+        },
         Scalar::Sqrt => a.as_f64().map_or(Value::Null, |x| Value::Float(x.sqrt())),
         Scalar::Pow => match (a.as_f64(), args[1].as_f64()) {
             (Some(x), Some(y)) => Value::Float(x.powf(y)),
             _ => Value::Null,
         },
         Scalar::Length => match a {
+            Value::Str(s) if args[1].truthy() => Value::Int(4 * s.chars().count() as i64),
             Value::Str(s) => Value::Int(s.len() as i64),
             Value::Bytes(b) => Value::Int(b.len() as i64),
             _ => Value::Null,
@@ -221,9 +242,52 @@ fn scalar(f: Scalar, args: Vec<Value>) -> Value {
             Value::Bytes(b) => Value::Int(b.len() as i64),
             _ => Value::Null,
         },
-        Scalar::Lower => text_map(a, |s| s.to_lowercase()),
-        Scalar::Upper => text_map(a, |s| s.to_uppercase()),
+        // The server changes the case of ASCII letters only.
+        Scalar::Lower => text_map(a, str::to_ascii_lowercase),
+        Scalar::Upper => text_map(a, str::to_ascii_uppercase),
         Scalar::Ltrim => text_map(a, |s| s.trim_start().to_string()),
+        Scalar::Trim => text_map(a, |s| s.trim().to_string()),
+        Scalar::Replace => match (a, &args[1], &args[2]) {
+            (Value::Str(s), Value::Str(from), Value::Str(to)) if !from.is_empty() => {
+                Value::Str(s.replace(&**from, to).into())
+            }
+            _ => a.clone(),
+        },
+        Scalar::Repeat => match (a, args[1].as_i128()) {
+            (Value::Str(s), Some(n)) => Value::Str(s.repeat(n.clamp(0, 65517) as usize).into()),
+            _ => Value::Null,
+        },
+        Scalar::Ascii => match a {
+            Value::Str(s) => Value::Int(s.bytes().next().map_or(0, i64::from)),
+            _ => Value::Null,
+        },
+        Scalar::Sign => match a {
+            Value::Int(i) => Value::Int(i.signum()),
+            Value::UInt(u) => Value::UInt(u64::from(*u > 0)),
+            Value::Float(x) if *x == 0.0 => Value::Float(0.0),
+            Value::Float(x) => Value::Float(x.signum()),
+            v => v.clone(),
+        },
+        Scalar::Mod => match (a.as_f64(), args[1].as_f64()) {
+            (Some(_), Some(0.0)) => Value::Null,
+            (Some(x), Some(y)) => Value::Float(x % y),
+            _ => Value::Null,
+        },
+        Scalar::Truncate => match (a, args[1].as_i128()) {
+            (Value::Float(x), Some(d)) => {
+                let scale = 10f64.powi(d.clamp(-308, 308) as i32);
+                Value::Float((x * scale).trunc() / scale)
+            }
+            (v, _) => v.clone(),
+        },
+        // In the server's order of operations, which rounds differently
+        // from f64::to_degrees.
+        Scalar::Degrees => a.as_f64().map_or(Value::Null, |x| {
+            Value::Float(x * 180.0 / std::f64::consts::PI)
+        }),
+        Scalar::Radians => a.as_f64().map_or(Value::Null, |x| {
+            Value::Float(x * std::f64::consts::PI / 180.0)
+        }),
         Scalar::Rtrim => text_map(a, |s| s.trim_end().to_string()),
         Scalar::Math(g) => a.as_f64().map_or(Value::Null, |x| Value::Float(g.apply(x))),
         Scalar::Log => match (a.as_f64(), args.get(1).and_then(Value::as_f64)) {
@@ -282,6 +346,14 @@ fn scalar(f: Scalar, args: Vec<Value>) -> Value {
             }
             Value::Str(out.into())
         }
+        Scalar::ConcatWs => {
+            let sep = args[0].to_text().unwrap_or_default();
+            let parts: Vec<String> = args[1..]
+                .iter()
+                .map(|v| v.to_text().unwrap_or_default())
+                .collect();
+            Value::Str(parts.join(&sep).into())
+        }
     }
 }
 
@@ -294,34 +366,34 @@ fn iso8601(t: i64, tz: &str, per_second: i64) -> Value {
         return Value::Null;
     };
     let digits = per_second.ilog10() as usize;
-    let sign = if offset < 0 { '-' } else { '+' };
-    let off = offset.abs();
-    Value::Str(
-        format!(
-            "{}.{frac:0digits$}{sign}{:02}:{:02}",
-            dt.format("%Y-%m-%dT%H:%M:%S"),
-            off / 3600,
-            off % 3600 / 60
-        )
-        .into(),
-    )
+    // The zone is written back as it was given (`+08:00`, `+0800`, `Z`).
+    Value::Str(format!("{}.{frac:0digits$}{tz}", dt.format("%Y-%m-%dT%H:%M:%S")).into())
 }
 
-/// Seconds east of UTC for `+08:00` / `-0530` / `Z`.
-fn parse_offset(tz: &str) -> Option<i64> {
-    let tz = tz.trim();
-    if tz.is_empty() || tz == "Z" || tz == "z" {
+/// Seconds east of UTC for a TO_ISO8601 zone: `Z`, `+hh`, `+hh:mm` or
+/// `+hhmm`, as the server takes them: hours up to 12, whole hours, or a
+/// half hour east of UTC.
+pub(super) fn parse_offset(tz: &str) -> Option<i64> {
+    if tz == "Z" || tz == "z" {
         return Some(0);
     }
-    let sign = match tz.as_bytes()[0] {
-        b'+' => 1,
-        b'-' => -1,
+    let (sign, body) = match tz.as_bytes().first()? {
+        b'+' => (1, &tz[1..]),
+        b'-' => (-1, &tz[1..]),
         _ => return None,
     };
-    let body: String = tz[1..].chars().filter(|c| *c != ':').collect();
-    let h: i64 = body.get(0..2)?.parse().ok()?;
-    let m: i64 = body.get(2..4).map_or(Some(0), |m| m.parse().ok())?;
-    Some(sign * (h * 3600 + m * 60))
+    let digits = match body.len() {
+        2 | 4 => body.to_owned(),
+        5 if body.as_bytes()[2] == b':' => body.replace(':', ""),
+        _ => return None,
+    };
+    if !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let h: i64 = digits[0..2].parse().ok()?;
+    let m: i64 = digits.get(2..4).map_or(Some(0), |m| m.parse().ok())?;
+    let valid = h <= 12 && (m == 0 || (m == 30 && sign == 1 && (1..12).contains(&h)));
+    valid.then_some(sign * (h * 3600 + m * 60))
 }
 
 fn text_map(v: &Value, f: impl Fn(&str) -> String) -> Value {

@@ -138,6 +138,7 @@ fn run(rel: Option<&Relation>, s: &Select, session: &Session) -> Result<Rows, Td
         agg_mode: false,
         has_selection: single_selection(items.iter().map(|(e, _)| e)),
         window: s.window.is_some(),
+        state: None,
         row_fns: Vec::new(),
     };
     let filter = match &s.filter {
@@ -175,6 +176,11 @@ fn run(rel: Option<&Relation>, s: &Select, session: &Session) -> Result<Rows, Td
         Some(h) => Some(cx.compile(h)?.0),
         None => None,
     };
+    let state_selected =
+        cx.state.is_some() && items.iter().any(|(e, _)| cx.state.as_ref() == Some(e));
+    if s.window.is_some() && cx.aggs.is_empty() && !state_selected {
+        return Err(TdError::new(0x265E, "No valid function in window query"));
+    }
     let visible = exprs.len();
     let order = resolve_order(&mut cx, &s.order_by, &names, &items, &mut exprs)?;
     let aggs = std::mem::take(&mut cx.aggs);

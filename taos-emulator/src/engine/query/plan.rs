@@ -3,6 +3,7 @@
 use super::like::Pattern;
 use crate::engine::value::Value;
 use crate::sql::ast::{BinOp, DataType};
+use taos_query::common::Ty;
 
 /// A compiled expression, evaluated against one row of a relation.
 #[derive(Debug, Clone, PartialEq)]
@@ -38,7 +39,8 @@ pub enum CExpr {
     /// A scalar function.
     Func(Scalar, Vec<CExpr>),
     /// CAST.
-    Cast(Box<CExpr>, DataType),
+    /// CAST(x AS to), with the type x has.
+    Cast(Box<CExpr>, DataType, Ty),
     /// The result of aggregate `i` of the group.
     Agg(usize),
     /// The value of GROUP BY key `i` of the group.
@@ -86,7 +88,7 @@ impl CExpr {
             CExpr::Neg(x)
             | CExpr::Not(x)
             | CExpr::IsNull(x, _)
-            | CExpr::Cast(x, _)
+            | CExpr::Cast(x, ..)
             | CExpr::JsonScalar(x)
             | CExpr::JsonGet(x, _)
             | CExpr::Contains(x, _)
@@ -107,7 +109,7 @@ impl CExpr {
             CExpr::Neg(x)
             | CExpr::Not(x)
             | CExpr::IsNull(x, _)
-            | CExpr::Cast(x, _)
+            | CExpr::Cast(x, ..)
             | CExpr::JsonScalar(x)
             | CExpr::JsonGet(x, _)
             | CExpr::Contains(x, _)
@@ -129,7 +131,7 @@ impl CExpr {
             CExpr::Neg(x)
             | CExpr::Not(x)
             | CExpr::IsNull(x, _)
-            | CExpr::Cast(x, _)
+            | CExpr::Cast(x, ..)
             | CExpr::JsonScalar(x)
             | CExpr::JsonGet(x, _)
             | CExpr::Contains(x, _) => x.uses_agg(),
@@ -173,6 +175,8 @@ pub enum Scalar {
     Rtrim,
     /// CONCAT.
     Concat,
+    /// CONCAT_WS(separator, s1, s2, …).
+    ConcatWs,
     /// A unary f64 math function (ACOS, SIN, EXP, …).
     Math(MathFn),
     /// LOG(x[, base]).
@@ -187,6 +191,24 @@ pub enum Scalar {
     TimeDiff,
     /// SUBSTR(s, pos[, len]).
     Substr,
+    /// REPLACE(s, from, to).
+    Replace,
+    /// REPEAT(s, n).
+    Repeat,
+    /// ASCII(s): the first byte.
+    Ascii,
+    /// TRIM(s).
+    Trim,
+    /// SIGN(x), in x's type.
+    Sign,
+    /// MOD(a, b), as C's fmod.
+    Mod,
+    /// TRUNCATE(x, digits), in x's type.
+    Truncate,
+    /// DEGREES(x).
+    Degrees,
+    /// RADIANS(x).
+    Radians,
 }
 
 /// Unary math functions returning DOUBLE.

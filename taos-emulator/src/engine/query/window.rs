@@ -121,6 +121,41 @@ fn row_ctx<'c, 'a>(rel: &'c Relation<'a>, (si, r): RowRef) -> RowCtx<'c, 'a> {
     }
 }
 
+/// TWA in an INTERVAL window also weighs the stretch from the window's
+/// start to its first row and from its last row to its last tick, with
+/// values interpolated from the rows just outside it (where there are).
+fn bound_twa(rel: &Relation, aggs: &[AggSpec], rows: &[(i64, RowRef)], wins: &mut [WinRow]) {
+    for (k, spec) in aggs.iter().enumerate() {
+        let (super::plan::AggFn::Twa, Some(arg)) = (spec.func, &spec.arg) else {
+            continue;
+        };
+        let series: Vec<(i64, f64)> = rows
+            .iter()
+            .filter_map(|&(ts, at)| eval(arg, &row_ctx(rel, at)).as_f64().map(|v| (ts, v)))
+            .collect();
+        let lerp = |a: (i64, f64), b: (i64, f64), t: i64| {
+            a.1 + (b.1 - a.1) * (t - a.0) as f64 / (b.0 - a.0) as f64
+        };
+        for w in wins.iter_mut() {
+            let (start, end) = (w.win[0], w.win[1].saturating_sub(1));
+            let lo = series.partition_point(|p| p.0 < start);
+            let hi = series.partition_point(|p| p.0 <= end);
+            if lo >= hi {
+                continue;
+            }
+            let mut pts = Vec::with_capacity(hi - lo + 2);
+            if lo > 0 && series[lo].0 > start {
+                pts.push((start, lerp(series[lo - 1], series[lo], start)));
+            }
+            pts.extend_from_slice(&series[lo..hi]);
+            if hi < series.len() && series[hi - 1].0 < end {
+                pts.push((end, lerp(series[hi - 1], series[hi], end)));
+            }
+            w.vals[k] = super::agg::twa(&pts);
+        }
+    }
+}
+
 /// A partition: its key values and its (ts, row) pairs.
 type Partition = (Vec<Value>, Vec<(i64, RowRef)>);
 
@@ -193,9 +228,11 @@ pub fn run(
                 if wins.len() as i64 > MAX_WINDOWS {
                     return Err(too_many());
                 }
+                let first = out.len();
                 for (start, a) in wins {
                     out.push(a.finish(&pkeys, aggs, [start, start.saturating_add(*len), *len]));
                 }
+                bound_twa(rel, aggs, &rows, &mut out[first..]);
             }
             Kind::Session(tol) => {
                 let mut cur: Option<Acc1> = None;
@@ -302,6 +339,11 @@ fn close(c: Acc1, keys: &[Value], aggs: &[AggSpec]) -> WinRow {
 /// TRUE_FOR: a window is kept only when it spans at least `min`.
 fn lasts(c: &Acc1, min: i64) -> bool {
     c.last_ts - c.first_ts >= min
+}
+
+/// INTERP needs RANGE, EVERY (for a range of more than one point) and FILL.
+pub(super) fn interp_clauses() -> TdError {
+    TdError::new(0x265D, "Missing RANGE clause, EVERY clause or FILL clause")
 }
 
 fn too_many() -> TdError {
@@ -482,13 +524,8 @@ pub fn resolve(
             };
             let every = match every {
                 Some(d) => units(*d)?,
-                None if start == end => 1,
-                None => {
-                    return Err(TdError::new(
-                        0x2600,
-                        "syntax error near \"range\" (EVERY is required)",
-                    ))
-                }
+                None if range.1.is_none() => 1,
+                None => return Err(interp_clauses()),
             };
             if end < start || (end as i128 - start as i128) / every as i128 > MAX_FILLED {
                 return Err(TdError::new(
@@ -497,9 +534,12 @@ pub fn resolve(
                 ));
             }
             let fill = match fill {
-                None => None,
+                None => return Err(interp_clauses()),
+                Some((mode, _)) if mode == "none" => {
+                    return Err(TdError::new(0x2605, "Unsupported fill type"))
+                }
                 Some((mode, vals)) => {
-                    let known = ["none", "null", "value", "prev", "next", "linear", "near"];
+                    let known = ["null", "value", "prev", "next", "linear", "near"];
                     if !known.contains(&mode.as_str()) {
                         return Err(TdError::new(
                             0x2600,
@@ -513,7 +553,7 @@ pub fn resolve(
                             _ => return Err(wrong_value_type("fill value must be a constant")),
                         }
                     }
-                    (mode != "none").then(|| Fill {
+                    Some(Fill {
                         mode: mode.clone(),
                         values,
                     })
@@ -539,16 +579,25 @@ pub fn resolve(
         }
         Window::Count(n, slide) => {
             let slide = slide.unwrap_or(*n);
-            if !(2..=i32::MAX as u64).contains(n) || slide == 0 || slide > *n {
-                return Err(TdError::new(
-                    0x2600,
-                    "syntax error near \"count_window\" (count must be in [2, 2147483647] and slide in [1, count])",
-                ));
+            let problem = if *n < 2 {
+                Some("Size of Count window must exceed 1.")
+            } else if *n >= i32::MAX as u64 {
+                Some("Size of Count window must less than 2147483647(INT32_MAX).")
+            } else if slide == 0 {
+                Some("Size of Count window must exceed 0.")
+            } else if slide > *n {
+                Some("sliding value no larger than the count value.")
+            } else {
+                None
+            };
+            if let Some(message) = problem {
+                return Err(TdError::new(0x2645, message));
             }
             Ok((Kind::Count(*n as usize, slide as usize), None))
         }
         Window::State(e, true_for) => {
             let (c, t) = cx.compile(e)?;
+            cx.state = Some(e.clone());
             if !matches!(
                 t.ty,
                 Ty::Bool
@@ -681,17 +730,18 @@ fn interp(
             "syntax error near \"interp\" (cannot be mixed with other functions)",
         ));
     }
-    // Per INTERP call: the non-NULL (ts, value) points in time order.
+    // Per INTERP call: the (ts, value) points in time order. A NULL row is
+    // a point too: hit, or next to the interpolated time, it gives NULL.
     let series: Vec<Vec<(i64, Value)>> = aggs
         .iter()
         .map(|a| {
             rows.iter()
-                .filter_map(|&(ts, at)| {
+                .map(|&(ts, at)| {
                     let v = a
                         .arg
                         .as_ref()
                         .map_or(Value::Null, |e| eval(e, &row_ctx(rel, at)));
-                    (!v.is_null()).then_some((ts, v))
+                    (ts, v)
                 })
                 .collect()
         })
@@ -745,7 +795,9 @@ fn point(s: &[(i64, Value)], t: i64, k: usize, fill: Option<&Fill>, ty: DataType
         },
         "linear" => {
             let (p, n) = (prev?, next?);
-            let (a, b) = (p.1.as_f64()?, n.1.as_f64()?);
+            let (Some(a), Some(b)) = (p.1.as_f64(), n.1.as_f64()) else {
+                return Some(Value::Null);
+            };
             let f = (t - p.0) as f64 / (n.0 - p.0) as f64;
             Some(cast(Value::Float(a + (b - a) * f), ty))
         }

@@ -36,6 +36,13 @@ pub(super) fn window_rows(
         },
     ) = (fill, kind)
     {
+        if let Some(a) = p.aggs.iter().find(|a| a.func.is_multi_row()) {
+            let name = format!("{:?}", a.func).to_lowercase();
+            return Err(TdError::new(
+                0x2657,
+                format!("{name} function is not supported in fill query"),
+            ));
+        }
         if p.bounds.0 == i64::MIN || p.bounds.1 == i64::MAX {
             return Err(TdError::new(0x263B, "Fill time range is not specified"));
         }

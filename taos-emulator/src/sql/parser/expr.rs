@@ -113,12 +113,22 @@ impl Parser<'_> {
                 not,
             });
         }
-        if self.eat_kw("like") {
+        let (like, regex, negated) = if self.eat_kw("like") {
+            (true, false, not)
+        } else if !not && self.eat_kw("match") {
+            (true, true, false)
+        } else if !not && self.eat_kw("nmatch") {
+            (true, true, true)
+        } else {
+            (false, false, false)
+        };
+        if like {
             let pattern = self.bit_expr(depth)?;
             return Ok(Expr::Like {
                 expr: Box::new(lhs),
                 pattern: Box::new(pattern),
-                not,
+                not: negated,
+                regex,
             });
         }
         Ok(lhs)

@@ -16,6 +16,15 @@ impl Parser<'_> {
         if let Some(stmt) = self.insert_select()? {
             return Ok(stmt);
         }
+        // The server reads VALUES with a parser of its own, whose grammar
+        // errors are 0x0216 rather than the SQL grammar's 0x2600/0x2601.
+        self.insert_values().map_err(|e| match e.code {
+            0x2600 | 0x2601 => TdError::new(0x0216, e.message),
+            _ => e,
+        })
+    }
+
+    fn insert_values(&mut self) -> Result<Statement, TdError> {
         let mut targets = Vec::new();
         loop {
             targets.push(self.insert_target()?);
