@@ -38,7 +38,7 @@ fn missing_objects() {
     assert_eq!(err(&e, &mut fresh, "SELECT * FROM meters").code, 0x2616);
     assert_eq!(
         err(&e, &mut s, "SELECT nofunc(current) FROM meters").code,
-        0x2806
+        0x0374
     );
 }
 

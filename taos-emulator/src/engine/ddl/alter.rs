@@ -48,7 +48,7 @@ pub fn alter(
         return alter_stable(db, &name.name, action);
     }
     if stable_kw {
-        return Err(stable_not_exist());
+        return Err(table_not_exist());
     }
     let precision = db.precision;
     let t = db.tables.get(&name.name).ok_or_else(table_not_exist)?;
@@ -225,7 +225,10 @@ fn alter_stable(db: &mut Database, name: &str, action: &AlterAction) -> Result<(
                 .iter()
                 .position(|x| &x.name == t)
                 .ok_or_else(|| tag_missing(t))?;
-            if s.tags.len() == 1 || s.tags[i].dt.ty == Ty::Json {
+            if s.tags[i].dt.ty == Ty::Json {
+                return Err(TdError::new(0x2633, "Only one tag if there is a json tag"));
+            }
+            if s.tags.len() == 1 {
                 return Err(TdError::new(0x03C2, "Invalid stable alter options"));
             }
             s.tags.remove(i);

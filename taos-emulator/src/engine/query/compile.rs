@@ -67,6 +67,36 @@ fn para_type(f: &str) -> TdError {
     TdError::new(0x2802, format!("Invalid parameter data type : {f}"))
 }
 
+/// TDengine functions the emulator does not implement: reported as such,
+/// where any other unknown name is the server's 0x0374.
+const NOT_EMULATED: &[&str] = &[
+    "unique",
+    "sample",
+    "tail",
+    "histogram",
+    "mavg",
+    "statecount",
+    "stateduration",
+    "leastsquares",
+    "position",
+    "char",
+    "substring_index",
+    "to_char",
+    "to_timestamp",
+    "weekday",
+    "week",
+    "weekofyear",
+    "dayofweek",
+    "cols",
+    "crc32",
+    "md5",
+    "sha1",
+    "sha2",
+    "from_base64",
+    "to_base64",
+    "gconcat",
+];
+
 fn para_range(f: &str) -> TdError {
     TdError::new(0x2811, format!("Invalid parameter range : {f}"))
 }
@@ -120,12 +150,19 @@ impl Compiler<'_, '_> {
                 if !is_numeric(t.ty) && t.ty != Ty::Null {
                     return Err(wrong_value_type("-"));
                 }
-                let out = if is_integer(t.ty) {
-                    dt(Ty::BigInt)
-                } else {
-                    dt(Ty::Double)
-                };
-                Ok((CExpr::Neg(Box::new(c)), out))
+                if t.ty == Ty::Json {
+                    return Err(json_here());
+                }
+                // A negative literal stays an integer; minus on anything else
+                // is `0 - x`, a DOUBLE (so never -0.0), as on the server.
+                if matches!(c, CExpr::Const(_)) && is_integer(t.ty) {
+                    return Ok((CExpr::Neg(Box::new(c)), dt(Ty::BigInt)));
+                }
+                let zero = Box::new(CExpr::Const(Value::Float(0.0)));
+                Ok((
+                    CExpr::Arith(BinOp::Sub, zero, Box::new(c), false),
+                    dt(Ty::Double),
+                ))
             }
             Expr::Not(inner) => {
                 let (c, _) = self.compile(inner)?;
@@ -316,10 +353,27 @@ impl Compiler<'_, '_> {
             }
             _ => {
                 for t in [lt, rt] {
-                    if t.ty != Ty::Null && t.ty != Ty::Timestamp && !is_numeric(t.ty) {
+                    if t.ty == Ty::Json {
+                        return Err(json_here());
+                    }
+                    if t.ty != Ty::Null
+                        && t.ty != Ty::Timestamp
+                        && !is_numeric(t.ty)
+                        && !matches!(t.ty, Ty::VarChar | Ty::NChar)
+                    {
                         return Err(wrong_value_type("arithmetic on a non-numeric value"));
                     }
                 }
+                // Text in arithmetic reads as the number it starts with
+                // ('2abc' + 0 is 2, 'x' + 1 is 1), as C's strtod.
+                let as_number = |c: CExpr, t: DataType| {
+                    if matches!(t.ty, Ty::VarChar | Ty::NChar) {
+                        CExpr::Cast(Box::new(c), dt(Ty::Double), t.ty)
+                    } else {
+                        c
+                    }
+                };
+                let (lc, rc) = (as_number(lc, lt), as_number(rc, rt));
                 let ts_math = matches!(op, BinOp::Add | BinOp::Sub)
                     && ((lt.ty == Ty::Timestamp && is_integer(rt.ty))
                         || (rt.ty == Ty::Timestamp && is_integer(lt.ty) && op == BinOp::Add));
@@ -417,10 +471,13 @@ impl Compiler<'_, '_> {
             "truncate" => (Scalar::Truncate, 2..=2),
             "degrees" => (Scalar::Degrees, 1..=1),
             "radians" => (Scalar::Radians, 1..=1),
+            _ if !NOT_EMULATED.contains(&name) => {
+                return Err(TdError::new(0x0374, "Func not exists"));
+            }
             _ => {
                 return Err(TdError::new(
                     0x2806,
-                    format!("Invalid function name : {name}"),
+                    format!("Invalid function name : {name} (not emulated)"),
                 ))
             }
         };
@@ -779,10 +836,13 @@ fn json_scalar(c: CExpr, t: DataType) -> Result<CExpr, TdError> {
     }
     match c {
         c @ CExpr::JsonGet(..) => Ok(CExpr::JsonScalar(Box::new(c))),
-        _ => Err(wrong_value_type(
-            "a JSON tag can only be compared through ->",
-        )),
+        _ => Err(json_here()),
     }
+}
+
+/// A whole JSON tag where only its `->` members may stand (0x072D).
+fn json_here() -> TdError {
+    TdError::new(0x072D, "Json not support in this place")
 }
 
 /// Calls `f` with each aggregate call of an expression (not looking into

@@ -46,10 +46,8 @@ pub fn eval(e: &CExpr, cx: &RowCtx) -> Value {
             Value::Bool(b) => Value::Int(-(b as i64)),
             v => v.as_f64().map_or(Value::Null, |f| Value::Float(-f)),
         },
-        CExpr::Not(x) => match eval(x, cx) {
-            Value::Null => Value::Null,
-            v => Value::Bool(!v.truthy()),
-        },
+        // The server's NOT takes an unknown (NULL) condition as false.
+        CExpr::Not(x) => Value::Bool(!eval(x, cx).truthy()),
         CExpr::Arith(op, a, b, int) => arith(*op, eval(a, cx), eval(b, cx), *int),
         CExpr::Cmp(op, a, b) => {
             let (a, b) = (eval(a, cx), eval(b, cx));
@@ -197,12 +195,21 @@ fn arith(op: BinOp, a: Value, b: Value, int: bool) -> Value {
 }
 
 fn scalar(f: Scalar, args: Vec<Value>) -> Value {
+    match scalar_value(f, args) {
+        // A math domain error (SQRT(-1), LOG(0)) is NULL, not NaN or inf.
+        Value::Float(x) if !x.is_finite() => Value::Null,
+        v => v,
+    }
+}
+
+fn scalar_value(f: Scalar, args: Vec<Value>) -> Value {
     if args.iter().any(Value::is_null) {
         return Value::Null;
     }
     let a = &args[0];
+    // `+ 0.0` turns C's -0.0 (`CEIL(-0.5)`) into the 0.0 the server sends.
     let num = |g: fn(f64) -> f64| match a {
-        Value::Float(x) => Value::Float(g(*x)),
+        Value::Float(x) => Value::Float(g(*x) + 0.0),
         v => v.clone(),
     };
     match f {
@@ -403,11 +410,52 @@ fn text_map(v: &Value, f: impl Fn(&str) -> String) -> Value {
     }
 }
 
+/// The number a text starts with, as C's `strtod` reads it (blanks first
+/// skipped), or 0.
+fn leading_number(s: &str) -> f64 {
+    let t = s.trim_start();
+    let b = t.as_bytes();
+    let mut end = 0;
+    let mut i = usize::from(matches!(b.first(), Some(b'+' | b'-')));
+    let digits = |i: &mut usize| {
+        let start = *i;
+        while b.get(*i).is_some_and(u8::is_ascii_digit) {
+            *i += 1;
+        }
+        *i > start
+    };
+    let mut any = digits(&mut i);
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        any |= digits(&mut i);
+    }
+    if any {
+        end = i;
+        if matches!(b.get(i), Some(b'e' | b'E')) {
+            let mut j = i + 1;
+            if matches!(b.get(j), Some(b'+' | b'-')) {
+                j += 1;
+            }
+            if digits(&mut j) {
+                end = j;
+            }
+        }
+    }
+    t[..end].parse().unwrap_or(0.0)
+}
+
 /// CAST: truncates and wraps silently, as TDengine does.
 pub fn cast(v: Value, to: DataType) -> Value {
     if v.is_null() {
         return Value::Null;
     }
+    // Text becomes the number it starts with, 0 when none.
+    let v = match v {
+        Value::Str(s) if !crate::engine::value::is_text(to.ty) && to.ty != Ty::VarBinary => {
+            Value::Float(leading_number(&s))
+        }
+        v => v,
+    };
     let int = || {
         v.as_i128()
             .or_else(|| v.as_f64().map(|f| f as i128))

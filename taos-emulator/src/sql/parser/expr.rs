@@ -40,6 +40,10 @@ impl Parser<'_> {
 
     fn not_expr(&mut self, depth: usize) -> Result<Expr, TdError> {
         if self.eat_kw("not") {
+            // The server's grammar has no NOT NOT.
+            if self.is_kw("not") {
+                return Err(self.error());
+            }
             return Ok(Expr::Not(Box::new(self.nested(depth, Self::not_expr)?)));
         }
         self.comparison(depth)
