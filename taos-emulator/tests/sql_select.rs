@@ -258,7 +258,7 @@ fn json_tag_access() {
     assert_eq!(r.col(0), vec!["1"]);
     assert_eq!(
         err(&e, &mut s, "SELECT v FROM js WHERE info = 'x'").code,
-        0x2605
+        0x072D
     );
 }
 
