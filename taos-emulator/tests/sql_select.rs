@@ -382,9 +382,18 @@ fn diff_and_csum_follow_each_timeline() {
         r.text(),
         vec![vec!["1700000002000", "3"], vec!["1700000003000", "-2"]]
     );
+    // A negative change: 1 makes it NULL, 3 drops the row, 2 keeps it.
     assert_eq!(
         query(&e, &mut s, "SELECT diff(v, 1) FROM a").col(0),
+        vec!["3", "NULL"]
+    );
+    assert_eq!(
+        query(&e, &mut s, "SELECT diff(v, 3) FROM a").col(0),
         vec!["3"]
+    );
+    assert_eq!(
+        query(&e, &mut s, "SELECT diff(v, 2) FROM a").col(0),
+        vec!["3", "-2"]
     );
     let r = query(
         &e,
@@ -406,6 +415,6 @@ fn diff_and_csum_follow_each_timeline() {
     assert_eq!(err(&e, &mut s, "SELECT diff(v) FROM st").code, 0x2805);
     assert_eq!(
         err(&e, &mut s, "SELECT diff(v), count(*) FROM a").code,
-        0x2600
+        0x264F
     );
 }

@@ -504,15 +504,6 @@ impl<T: TdColumns, W> Query<T, W> {
                             .into(),
                     )
                 }
-                Some("ELAPSED")
-                    if on_stable
-                        && !self
-                            .partition
-                            .iter()
-                            .any(|k| matches!(k.node, Node::Col(_, ColumnRef::TbName))) =>
-                {
-                    return err("ELAPSED on a super table needs PARTITION BY tbname".into())
-                }
                 _ => {}
             }
         }

@@ -469,7 +469,8 @@ pub fn twa<V: Numeric>(expr: impl Into<Expr<V>>) -> Expr<f64> {
 }
 
 /// `ELAPSED(ts[, unit])`: the time covered, in `unit` (default: the database
-/// precision) as a `DOUBLE`. On a super table it needs `PARTITION BY tbname`.
+/// precision) as a `DOUBLE`. On a super table without `PARTITION BY tbname`
+/// it covers the children's merged timeline.
 pub fn elapsed<T, V>(ts: Column<T, V>, unit: Option<TimeSpan>) -> Expr<f64> {
     let mut args = vec![if ts.at == ColumnRef::Column(0) {
         ts.node()
@@ -490,17 +491,18 @@ pub fn diff<V: Numeric>(expr: impl Into<Expr<V>>) -> Expr<V::Diff> {
 }
 
 /// `DERIVATIVE(col, unit, ignore_negative)`: the rate of change per `unit`
-/// (at least one second) as a `DOUBLE`.
+/// (a fixed span of at least one tick of the database precision) as a
+/// `DOUBLE`; with `ignore_negative` rows with a falling value are left out.
 pub fn derivative<V: Numeric>(
     expr: impl Into<Expr<V>>,
     unit: TimeSpan,
     ignore_negative: bool,
 ) -> Expr<f64> {
-    let unit = if unit.len_nanos().is_some_and(|n| n >= 1_000_000_000) {
+    let unit = if unit.len_nanos().is_some_and(|n| n > 0) {
         Node::TimeSpan(unit)
     } else {
         Node::Invalid(format!(
-            "DERIVATIVE: the unit must be at least 1s and fixed, got {}",
+            "DERIVATIVE: the unit must be a fixed, non-zero span, got {}",
             unit.sql()
         ))
     };

@@ -3,7 +3,7 @@
 use super::eval::{eval, RowCtx};
 use super::like::Pattern;
 use super::plan::{AggFn, AggSpec, CExpr, MathFn, Scalar};
-use super::rowfn::{RowFn, RowFnSpec};
+use super::rowfn::{Negatives, RowFn, RowFnSpec};
 use super::Relation;
 use crate::api::TdError;
 use crate::engine::error::{invalid_column, wrong_value_type};
@@ -623,10 +623,8 @@ impl Compiler<'_, '_> {
     ) -> Result<(CExpr, DataType), TdError> {
         if self.agg_mode || self.window {
             return Err(TdError::new(
-                0x2600,
-                format!(
-                    "syntax error near \"{name}\" (cannot be mixed with aggregates or windows)"
-                ),
+                0x264F,
+                "Some functions are allowed only in the SELECT list of a query. And, cannot be mixed with other non scalar functions or columns.",
             ));
         }
         let arity = match f {
@@ -646,10 +644,11 @@ impl Compiler<'_, '_> {
         if !takes {
             return Err(para_type(name));
         }
-        // DERIVATIVE's time unit: at least one second, in precision ticks.
+        // DERIVATIVE's time unit: at least one tick of the precision.
         let unit = if f == RowFn::Derivative {
             match self.compile(&args[1])?.0 {
-                CExpr::Const(Value::Int(u)) if u >= time::per_second(self.precision) => u,
+                CExpr::Const(Value::Int(u)) if u >= 1 => u,
+                CExpr::Const(Value::Int(_)) => return Err(para_range(name)),
                 _ => return Err(para_type(name)),
             }
         } else {
@@ -660,11 +659,15 @@ impl Compiler<'_, '_> {
         } else {
             args.get(1)
         };
-        let ignore_negative = match flag.map(|a| self.compile(a)).transpose()? {
-            None => false,
-            Some((CExpr::Const(Value::Int(0)), _)) => false,
-            Some((CExpr::Const(Value::Int(1)), _)) => true,
-            Some(_) => return Err(para_type(name)),
+        let negatives = match (f, flag.map(|a| self.compile(a)).transpose()?) {
+            (_, None) => Negatives::Keep,
+            (_, Some((CExpr::Const(Value::Int(0)), _))) => Negatives::Keep,
+            (RowFn::Diff, Some((CExpr::Const(Value::Int(1)), _))) => Negatives::Null,
+            (RowFn::Diff, Some((CExpr::Const(Value::Int(2)), _))) => Negatives::Keep,
+            (RowFn::Diff, Some((CExpr::Const(Value::Int(3)), _))) => Negatives::Drop,
+            (RowFn::Derivative, Some((CExpr::Const(Value::Int(1)), _))) => Negatives::Drop,
+            (_, Some((CExpr::Const(Value::Int(_)), _))) => return Err(para_value(name)),
+            (_, Some(_)) => return Err(para_type(name)),
         };
         let out = match (f, t.ty) {
             (RowFn::Derivative, _) | (_, Ty::Float | Ty::Double) => dt(Ty::Double),
@@ -674,7 +677,7 @@ impl Compiler<'_, '_> {
         self.row_fns.push(RowFnSpec {
             func: f,
             arg,
-            ignore_negative,
+            negatives,
             unit,
         });
         Ok((CExpr::Agg(self.row_fns.len() - 1), out))

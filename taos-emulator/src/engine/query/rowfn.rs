@@ -32,6 +32,17 @@ impl RowFn {
     }
 }
 
+/// DIFF's and DERIVATIVE's last argument.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Negatives {
+    /// Output them (DIFF 0 and 2, DERIVATIVE 0).
+    Keep,
+    /// Output NULL in their place (DIFF 1).
+    Null,
+    /// Output no row (DIFF 3, DERIVATIVE 1).
+    Drop,
+}
+
 /// One DIFF/CSUM/DERIVATIVE call of the query.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RowFnSpec {
@@ -39,8 +50,8 @@ pub struct RowFnSpec {
     pub func: RowFn,
     /// Argument.
     pub arg: CExpr,
-    /// DIFF's / DERIVATIVE's flag = 1: negative changes are dropped.
-    pub ignore_negative: bool,
+    /// What DIFF / DERIVATIVE do with a negative change.
+    pub negatives: Negatives,
     /// DERIVATIVE's time unit in precision ticks (0 for the others).
     pub unit: i64,
 }
@@ -106,7 +117,7 @@ pub fn run(
                     keep = false;
                     Value::Null
                 }
-                (RowFn::Diff, Some((p, _))) => diff(&v, p, f.ignore_negative, &mut keep),
+                (RowFn::Diff, Some((p, _))) => diff(&v, p, f.negatives, &mut keep),
                 (RowFn::Derivative, Some((p, t))) => derivative((&v, ts), (p, *t), f, &mut keep),
                 (RowFn::Csum, _) => add(prev.as_ref().map(|(p, _)| p), &v),
             };
@@ -144,17 +155,24 @@ fn ctx<'c, 'a>(rel: &'c Relation<'a>, si: usize, r: usize, vals: &'c [Value]) ->
     }
 }
 
-fn diff(v: &Value, prev: &Value, ignore_negative: bool, keep: &mut bool) -> Value {
+fn diff(v: &Value, prev: &Value, negatives: Negatives, keep: &mut bool) -> Value {
     let out = match (v, prev) {
         (Value::Float(_), _) | (_, Value::Float(_)) => {
             Value::Float(v.as_f64().unwrap_or(0.0) - prev.as_f64().unwrap_or(0.0))
         }
         _ => Value::Int((v.as_i128().unwrap_or(0) - prev.as_i128().unwrap_or(0)) as i64),
     };
-    if ignore_negative && out.as_f64().is_some_and(|d| d < 0.0) {
-        *keep = false;
+    if !out.as_f64().is_some_and(|d| d < 0.0) {
+        return out;
     }
-    out
+    match negatives {
+        Negatives::Keep => out,
+        Negatives::Null => Value::Null,
+        Negatives::Drop => {
+            *keep = false;
+            out
+        }
+    }
 }
 
 /// Change per `f.unit` of time since the previous point.
@@ -162,7 +180,7 @@ fn derivative(cur: (&Value, i64), prev: (&Value, i64), f: &RowFnSpec, keep: &mut
     let dv = cur.0.as_f64().unwrap_or(0.0) - prev.0.as_f64().unwrap_or(0.0);
     let dt = (cur.1 - prev.1) as f64 / f.unit as f64;
     let out = dv / dt;
-    if f.ignore_negative && out < 0.0 {
+    if f.negatives == Negatives::Drop && out < 0.0 {
         *keep = false;
     }
     Value::Float(out)
