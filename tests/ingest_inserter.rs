@@ -156,11 +156,12 @@ async fn assert_partial(
 async fn a_server_error_mid_flush_loses_no_row_bound_path() {
     // Each exec carries 100,000 rows of whole tables: 250,000 rows take
     // three (100k, 100k, 50k), each on its own concurrent statement; the
-    // second to arrive fails, the others are written.
+    // second to arrive fails, the others are written. The error is one
+    // no row can escape (the table went away), so no row is set aside.
     let (_emulator, db) = faulty(
         Fault::matching("insert into ?")
             .nth(2)
-            .fail(0x2653, "Value too long for column/tag"),
+            .fail(0x2603, "Table does not exist"),
     )
     .await;
     let rows = meters(250_000, 1_000, Utc::now().timestamp_millis());
@@ -173,7 +174,8 @@ async fn a_server_error_mid_flush_loses_no_row_bound_path() {
     }
     let err = inserter.flush().await.unwrap_err();
     let unwritten = assert_partial(&db, &inserter, &err, &rows).await;
-    assert_eq!(err.code(), None);
+    assert_eq!(err.code(), Some(0x2603), "seen through Error::Insert");
+    assert!(err.is_table_not_exist());
     assert!(!err.is_transient());
     assert!(
         [50_000, 100_000].contains(&unwritten.len()),
@@ -197,7 +199,7 @@ async fn a_server_error_mid_flush_loses_no_row_sql_path() {
     let (_emulator, db) = faulty(
         Fault::matching("insert into")
             .nth(3)
-            .fail(0x0216, "Syntax error"),
+            .fail(0x0388, "Database not exist"),
     )
     .await;
     // A small statement cap spreads one flush over many statements.

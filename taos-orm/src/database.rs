@@ -11,6 +11,7 @@ use crate::connection::Connection;
 use crate::ddl::{self, DatabaseOptions};
 use crate::decode::ColumnMap;
 use crate::error::{codes, Error, Result};
+use crate::insert::progress::Progress;
 use crate::insert::{InsertBatch, InsertSql, MAX_SQL_LEN};
 use crate::table::{TdRow, TdTable};
 
@@ -197,6 +198,21 @@ impl<C: Connection> Database<C> {
         T: TdTable + 'r,
         I: IntoIterator<Item = &'r T>,
     {
+        self.insert_tracked(rows, &Progress::default()).await
+    }
+
+    /// [`Database::insert`], recording each row's fate in `progress` as
+    /// statements go out and come back, so a caller that drops the future
+    /// still knows what was written.
+    pub(crate) async fn insert_tracked<'r, T, I>(
+        &self,
+        rows: I,
+        progress: &Progress,
+    ) -> Result<InsertReport>
+    where
+        T: TdTable + 'r,
+        I: IntoIterator<Item = &'r T>,
+    {
         let table = T::SCHEMA.name;
         let span = tracing::debug_span!("taos_orm.insert", db = %self.name, table, rows = tracing::field::Empty);
         async {
@@ -210,13 +226,18 @@ impl<C: Connection> Database<C> {
             let mut report = InsertReport::default();
             let guard = self.conn.acquire().await?;
             for (i, batch) in batches.iter().enumerate() {
+                progress.sending(batch.rows.iter().copied());
                 match guard.exec(&batch.sql).await {
                     Ok(affected) => {
+                        progress.written(batch.rows.iter().copied());
                         report.affected += affected;
                         report.rows += batch.rows.len();
                         report.statements += 1;
                     }
-                    Err(e) => return Err(insert_failed(table, &batches, i, report.rows, e.into())),
+                    Err(e) => {
+                        progress.refused(batch.rows.iter().copied());
+                        return Err(insert_failed(table, &batches, i, report.rows, e.into()));
+                    }
                 }
             }
             tracing::debug!(

@@ -161,10 +161,17 @@ pub mod codes {
     pub const VALUE_TOO_LONG: u32 = 0x2653;
     /// `Timestamp data out of range`.
     pub const TIMESTAMP_OUT_OF_RANGE: u32 = 0x060B;
+    /// `Authentication failure`.
+    pub const AUTH_FAILURE: u32 = 0x0357;
+    /// `Insufficient privilege for operation`.
+    pub const NO_RIGHTS: u32 = 0x0303;
+    /// `Permission denied` (parser).
+    pub const PERMISSION_DENIED: u32 = 0x2644;
 }
 
 impl Error {
-    /// The TDengine error code (low 16 bits) for server and client errors.
+    /// The TDengine error code (low 16 bits) for server and client errors,
+    /// also when wrapped in [`Error::Insert`] or [`Error::InserterFull`].
     ///
     /// ```
     /// # let err = taos_orm::Error::NoRows;
@@ -175,6 +182,7 @@ impl Error {
     pub fn code(&self) -> Option<u32> {
         match self {
             Error::Taos { code, .. } => Some(*code),
+            Error::Insert { source, .. } | Error::InserterFull { source, .. } => source.code(),
             _ => None,
         }
     }

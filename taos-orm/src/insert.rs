@@ -23,6 +23,7 @@
 //! A table's tags are rendered once, from its first row: `USING … TAGS` only
 //! matters when the child is created, the server keeps an existing child's tags.
 
+pub(crate) mod progress;
 mod writer;
 
 use std::borrow::Borrow;

@@ -43,6 +43,9 @@ pub enum FaultAction {
     /// The connection is dropped (no Close frame) before the statement
     /// runs; the statement does nothing and gets no reply.
     DropConnection,
+    /// The statement runs, and its reply waits this long: a slow server,
+    /// or a reply lost past a client's timeout while the write stands.
+    Delay(std::time::Duration),
 }
 
 impl Fault {
@@ -79,6 +82,12 @@ impl Fault {
     /// Fails the statement with TDengine error `code` (low 16 bits) and `message`.
     pub fn fail(mut self, code: u32, message: impl Into<String>) -> Self {
         self.action = FaultAction::Fail(TdError::new(code, message));
+        self
+    }
+
+    /// Runs the statement but holds its reply back for `delay`.
+    pub fn delay(mut self, delay: std::time::Duration) -> Self {
+        self.action = FaultAction::Delay(delay);
         self
     }
 

@@ -57,6 +57,13 @@ pub(crate) struct ServerState {
     faults: Arc<Faults>,
 }
 
+/// Holds a reply back for an injected delay.
+pub(crate) async fn hold(delay: Option<std::time::Duration>) {
+    if let Some(delay) = delay {
+        tokio::time::sleep(delay).await;
+    }
+}
+
 /// Why a statement did not run.
 #[derive(Debug)]
 pub(crate) enum Refused {
@@ -106,12 +113,14 @@ impl ServerState {
         self.engine.is_some()
     }
 
-    /// The injected fault `sql` hits, if any.
-    pub(crate) fn fault(&self, sql: &str) -> Result<(), Refused> {
+    /// The injected fault `sql` hits, if any: a refusal, or how long to
+    /// hold back the reply of a statement that runs.
+    pub(crate) fn fault(&self, sql: &str) -> Result<Option<std::time::Duration>, Refused> {
         match self.faults.check(sql) {
-            None => Ok(()),
+            None => Ok(None),
             Some(FaultAction::Fail(e)) => Err(Refused::Error(e)),
-            Some(_) => Err(Refused::Drop),
+            Some(FaultAction::Delay(delay)) => Ok(Some(delay)),
+            Some(FaultAction::DropConnection) => Err(Refused::Drop),
         }
     }
 
@@ -121,8 +130,10 @@ impl ServerState {
         session: Arc<Mutex<Session>>,
         sql: String,
     ) -> Result<Output, Refused> {
-        self.fault(&sql)?;
-        Ok(self.run_unfaulted(session, sql).await?)
+        let delay = self.fault(&sql)?;
+        let output = self.run_unfaulted(session, sql).await;
+        hold(delay).await;
+        Ok(output?)
     }
 
     /// Whether statements are recorded.
@@ -141,7 +152,7 @@ impl ServerState {
         batches: Vec<BoundBatch>,
         rendered: Option<Vec<String>>,
     ) -> Result<usize, Refused> {
-        self.fault(label)?;
+        let delay = self.fault(label)?;
         if let Some(log) = &self.log {
             match rendered {
                 Some(statements) => statements.iter().for_each(|s| log.push(s)),
@@ -158,7 +169,9 @@ impl ServerState {
             let session = session.lock().clone();
             engine.insert_bound(&session, &batches)
         });
-        Ok(task.await.unwrap_or_else(|_| Err(engine_failure()))?)
+        let outcome = task.await.unwrap_or_else(|_| Err(engine_failure()));
+        hold(delay).await;
+        Ok(outcome?)
     }
 
     pub(crate) fn credentials_match(&self, user: &str, password: &str) -> bool {

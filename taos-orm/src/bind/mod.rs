@@ -23,6 +23,7 @@ pub use plan::{bind_tables, BoundTable};
 use crate::connection::Connection;
 use crate::database::{Database, InsertReport};
 use crate::error::{Error, Result};
+use crate::insert::progress::Progress;
 use crate::schema::{TableKind, TableSchema};
 use crate::sql::{push_quoted_lower, write_table_ref};
 use crate::table::TdTable;
@@ -77,6 +78,20 @@ impl<C: Connection> Database<C> {
         T: TdTable + 'r,
         I: IntoIterator<Item = &'r T>,
     {
+        self.insert_bound_tracked(rows, &Progress::default()).await
+    }
+
+    /// [`Database::insert_bound`], recording each row's fate in `progress`
+    /// (see [`Database::insert_tracked`]).
+    pub(crate) async fn insert_bound_tracked<'r, T, I>(
+        &self,
+        rows: I,
+        progress: &Progress,
+    ) -> Result<InsertReport>
+    where
+        T: TdTable + 'r,
+        I: IntoIterator<Item = &'r T>,
+    {
         let table = T::SCHEMA.name;
         let span = tracing::debug_span!("taos_orm.insert_bound", db = %self.name(), table, rows = tracing::field::Empty);
         async {
@@ -93,7 +108,9 @@ impl<C: Connection> Database<C> {
                 self.create_child_tables(rows.iter().copied()).await?;
             }
             let sql = prepare_sql(T::SCHEMA, self.name(), using)?;
-            let report = self.send_bound(T::SCHEMA, &sql, &tables, using).await?;
+            let report = self
+                .send_bound(T::SCHEMA, &sql, &tables, using, progress)
+                .await?;
             tracing::debug!(
                 statements = report.statements,
                 elapsed_us = started.elapsed().as_micros() as u64,
@@ -113,6 +130,7 @@ impl<C: Connection> Database<C> {
         sql: &str,
         tables: &[BoundTable],
         using: bool,
+        progress: &Progress,
     ) -> Result<InsertReport> {
         let chunks = chunk_tables(tables);
         let lanes = BIND_LANES.min(chunks.len()).max(1);
@@ -122,7 +140,7 @@ impl<C: Connection> Database<C> {
         let runs = (0..lanes).map(|lane| {
             let mine: Vec<std::ops::Range<usize>> =
                 chunks.iter().skip(lane).step_by(lanes).cloned().collect();
-            self.run_lane(taos, sql, tables, mine, tags)
+            self.run_lane(taos, sql, tables, mine, tags, progress)
         });
         let outcomes = futures::future::join_all(runs).await;
         let mut report = InsertReport::default();
@@ -154,6 +172,7 @@ impl<C: Connection> Database<C> {
         tables: &[BoundTable],
         chunks: Vec<std::ops::Range<usize>>,
         tags: bool,
+        progress: &Progress,
     ) -> LaneOutcome {
         let mut outcome = LaneOutcome::default();
         let mut stmt = match prepare(taos, sql).await {
@@ -165,6 +184,12 @@ impl<C: Connection> Database<C> {
         };
         let mut name = String::new();
         for (k, range) in chunks.iter().enumerate() {
+            let rows = || {
+                tables[range.clone()]
+                    .iter()
+                    .flat_map(|t| t.rows.iter().copied())
+            };
+            progress.sending(rows());
             let result = async {
                 for t in &tables[range.clone()] {
                     name.clear();
@@ -183,6 +208,7 @@ impl<C: Connection> Database<C> {
             .await;
             match result {
                 Ok(affected) => {
+                    progress.written(rows());
                     outcome.report.affected += affected;
                     outcome.report.rows += tables[range.clone()]
                         .iter()
@@ -191,6 +217,7 @@ impl<C: Connection> Database<C> {
                     outcome.report.statements += 1;
                 }
                 Err(e) => {
+                    progress.refused(rows());
                     outcome.failure = Some((e.into(), chunks[k..].to_vec()));
                     break;
                 }

@@ -2,7 +2,6 @@
 //! through a bounded channel (back-pressure), and a timer flushes by period.
 
 use tokio::sync::{mpsc, oneshot};
-use tokio::task::JoinHandle;
 
 use super::{EndError, FlushReport, Inserter, InserterStats};
 use crate::connection::Connection;
@@ -13,6 +12,7 @@ enum Message<T> {
     Row(T),
     Flush(oneshot::Sender<Result<FlushReport>>),
     Stats(oneshot::Sender<InserterStats>),
+    End(oneshot::Sender<Ended<T>>),
 }
 
 /// A cloneable handle on an [`Inserter`] running in a background task
@@ -25,13 +25,15 @@ enum Message<T> {
 /// buffer is at [`max_buffered_rows`](super::InserterOptions::max_buffered_rows)
 /// the task stops taking rows until a flush succeeds.
 ///
-/// [`InserterHandle::end`] flushes everything and hands back any row not
-/// written. When every handle is dropped without `end`, the task still
-/// flushes what it holds, and the rows it cannot write go to the
-/// inserter's `on_drop` hook (or are logged as lost).
+/// [`InserterHandle::end`] on any handle stops the inserter at once (the
+/// other handles' writes then hand their rows back), flushes everything
+/// and hands back any row not written. When every handle is dropped
+/// without `end`, or the task panics, the task still flushes what it can,
+/// and every row it holds (the channel's included) goes to the inserter's
+/// `on_drop` hook, or to [`take_orphaned`](super::take_orphaned), with an
+/// error in the log.
 pub struct InserterHandle<T> {
     tx: mpsc::Sender<Message<T>>,
-    task: std::sync::Arc<tokio::sync::Mutex<Option<JoinHandle<Ended<T>>>>>,
 }
 
 type Ended<T> = Result<InserterStats, EndError<T>>;
@@ -40,7 +42,6 @@ impl<T> Clone for InserterHandle<T> {
     fn clone(&self) -> Self {
         InserterHandle {
             tx: self.tx.clone(),
-            task: self.task.clone(),
         }
     }
 }
@@ -96,20 +97,37 @@ where
     /// ```
     pub fn spawn(self, channel: usize) -> InserterHandle<T> {
         let (tx, rx) = mpsc::channel(channel.max(1));
-        let task = tokio::spawn(run(self, rx));
-        InserterHandle {
-            tx,
-            task: std::sync::Arc::new(tokio::sync::Mutex::new(Some(task))),
+        tokio::spawn(run(Task { inserter: self, rx }));
+        InserterHandle { tx }
+    }
+}
+
+/// The task's state. Dropping it, at the end or while a panic unwinds,
+/// moves the rows still in the channel into the inserter, whose own drop
+/// hands every row it holds over (`on_drop` or the orphan store).
+struct Task<T: TdTable + Send + 'static, C: Connection> {
+    inserter: Inserter<T, C>,
+    rx: mpsc::Receiver<Message<T>>,
+}
+
+impl<T: TdTable + Send + 'static, C: Connection> Drop for Task<T, C> {
+    fn drop(&mut self) {
+        self.rx.close();
+        while let Ok(message) = self.rx.try_recv() {
+            if let Message::Row(row) = message {
+                self.inserter.push(row);
+            }
         }
     }
 }
 
-async fn run<T, C>(mut inserter: Inserter<T, C>, mut rx: mpsc::Receiver<Message<T>>) -> Ended<T>
+async fn run<T, C>(mut task: Task<T, C>)
 where
     T: TdTable + Send + Sync + 'static,
     C: Connection + 'static,
 {
-    loop {
+    let inserter = &mut task.inserter;
+    let end = loop {
         let full = inserter.pending.len() >= inserter.options.max_buffered_rows;
         let wait = inserter.time_left();
         let timer = async {
@@ -119,7 +137,7 @@ where
             }
         };
         tokio::select! {
-            message = rx.recv(), if !full => match message {
+            message = task.rx.recv(), if !full => match message {
                 Some(Message::Row(row)) => {
                     inserter.push(row);
                     if inserter.flush_due() {
@@ -132,7 +150,8 @@ where
                 Some(Message::Stats(reply)) => {
                     let _ = reply.send(inserter.stats());
                 }
-                None => break,
+                Some(Message::End(reply)) => break Some(reply),
+                None => break None,
             },
             () = timer => {
                 if inserter.flush().await.is_err() && full {
@@ -146,8 +165,56 @@ where
                 let _ = inserter.flush().await;
             }
         }
+    };
+    // Stop taking rows; those already sent are the inserter's.
+    task.rx.close();
+    let mut waiting = Vec::new();
+    while let Some(message) = task.rx.recv().await {
+        match message {
+            Message::Row(row) => inserter.push(row),
+            Message::Stats(reply) => {
+                let _ = reply.send(inserter.stats());
+            }
+            other => waiting.push(other),
+        }
     }
-    inserter.end().await
+    let result = inserter.flush().await;
+    for message in waiting {
+        match message {
+            Message::Flush(reply) => {
+                let _ = reply.send(Err(Error::InserterClosed));
+            }
+            Message::End(reply) => {
+                let _ = reply.send(Err(closed(Error::InserterClosed)));
+            }
+            _ => {}
+        }
+    }
+    match end {
+        Some(reply) => {
+            let ended = inserter.conclude(result);
+            if let Err(Err(EndError { unwritten, .. })) = reply.send(ended) {
+                // The caller of `end` is gone: the rows are not.
+                inserter.pending = unwritten;
+            }
+        }
+        None => {
+            // Every handle was dropped without `end`: whatever could not be
+            // written goes to the drop hook or the orphan store (with an
+            // error logged) as the task's inserter drops.
+            if let Err(error) = result {
+                tracing::error!(target: "taos_orm::inserter", error = %error, "background inserter stopped without end()");
+            }
+        }
+    }
+}
+
+fn closed<T>(error: Error) -> EndError<T> {
+    EndError {
+        error,
+        unwritten: Vec::new(),
+        stats: InserterStats::default(),
+    }
 }
 
 impl<T: Send + 'static> InserterHandle<T> {
@@ -183,25 +250,23 @@ impl<T: Send + 'static> InserterHandle<T> {
         answer.await.map_err(|_| Error::InserterClosed)
     }
 
-    /// Stops taking rows, flushes everything and returns the final counters
-    /// once every other handle is dropped too.
+    /// Stops the inserter (other handles' writes then hand their rows
+    /// back), flushes everything, and returns the final counters. It does
+    /// not wait for the other handles to be dropped.
     ///
     /// # Errors
     ///
     /// [`EndError`] with the rows not written; [`Error::InserterClosed`] in
-    /// it when another handle's `end` already took the result.
+    /// it when the inserter had already stopped (another handle's `end`, or
+    /// a panic: its rows went to `on_drop` or the orphan store).
     pub async fn end(self) -> Result<InserterStats, EndError<T>> {
-        let InserterHandle { tx, task } = self;
-        drop(tx);
-        let handle = task.lock().await.take();
-        let closed = |error| EndError {
-            error,
-            unwritten: Vec::new(),
-            stats: InserterStats::default(),
-        };
-        match handle {
-            Some(handle) => handle.await.map_err(|_| closed(Error::InserterClosed))?,
-            None => Err(closed(Error::InserterClosed)),
+        let (reply, answer) = oneshot::channel();
+        if self.tx.send(Message::End(reply)).await.is_err() {
+            return Err(closed(Error::InserterClosed));
+        }
+        match answer.await {
+            Ok(ended) => ended,
+            Err(_) => Err(closed(Error::InserterClosed)),
         }
     }
 }

@@ -8,6 +8,7 @@
 //! "Rows are never lost" section.
 
 mod background;
+mod flush;
 mod options;
 mod stats;
 
@@ -18,9 +19,10 @@ pub use options::{InsertMode, InserterOptions, Retry};
 pub use stats::{FlushReport, InserterStats};
 
 use crate::connection::Connection;
-use crate::database::{Database, InsertReport};
+use crate::database::Database;
 use crate::error::{Error, Result};
 use crate::table::TdTable;
+use flush::Flush;
 
 /// The callback that receives rows an [`Inserter`] still holds when dropped.
 type DropHook<T> = Box<dyn FnOnce(Vec<T>) + Send + Sync>;
@@ -66,9 +68,28 @@ type DropHook<T> = Box<dyn FnOnce(Vec<T>) + Send + Sync>;
 /// transient error ([`Error::is_transient`]) is retried per
 /// [`InserterOptions::retry`] before the flush gives up with
 /// [`Error::Insert`], whose `unwritten` lists the flushed batch's indices
-/// not written ([`Inserter::pending`] holds those rows). A row with an
-/// invalid value can never be written: it is moved aside (see
-/// [`Inserter::take_rejected`]) and the flush goes on with the others.
+/// not written ([`Inserter::pending`] holds those rows).
+///
+/// A row that can never be written is moved aside (see
+/// [`Inserter::take_rejected`]) and the flush goes on with the others:
+/// a row with an invalid value, caught before sending, and a row the
+/// server refuses (say a timestamp older than the database keeps). The
+/// flush finds the latter by splitting the refused rows in halves until
+/// the rows that fail alone are left; a refusal that no row escapes (the
+/// table was dropped) sets no row aside, and the rows stay buffered.
+///
+/// # Timeouts and cancellation
+///
+/// Rows stay in the buffer until the server confirms them, so every
+/// `flush`, `write` and `end` future may be dropped at any await point.
+/// When an attempt times out ([`InserterOptions::flush_timeout`]) or its
+/// future is dropped, the statements already confirmed count as written
+/// and are never sent again; the rows of the statement on the wire are
+/// in doubt ([`InserterStats::rows_in_doubt`]) and go out again with the
+/// next attempt. If the first copy landed as well, TDengine holds one row
+/// per timestamp (and composite key) per table, so the replay leaves the
+/// same data, unless a write of other values to the same key landed in
+/// between (a late copy then overwrites it).
 ///
 /// # Rows are never lost
 ///
@@ -128,28 +149,39 @@ impl<T: TdTable + Send + 'static, C: Connection> Inserter<T, C> {
     /// Buffers `row`, and flushes when a threshold is reached.
     ///
     /// When [`InserterOptions::max_buffered_rows`] rows are already held,
-    /// first flushes (waiting: back-pressure); if that fails the row is not
-    /// taken and comes back in [`WriteError::row`].
+    /// first flushes (waiting: back-pressure); if that fails without
+    /// freeing room the row is not taken and comes back in
+    /// [`WriteError::row`]. Cancellation-safe: once the future is polled
+    /// the row belongs to the inserter, even if the future is dropped.
     ///
     /// # Errors
     ///
-    /// A failed flush ([`Error::Insert`] …): the row itself is buffered
-    /// (`WriteError::row` is `None`) and will be retried with the others.
+    /// A failed flush ([`Error::Insert`] …), the back-pressure one included:
+    /// the row itself is buffered (`WriteError::row` is `None`) and will be
+    /// retried with the others. [`Error::InserterFull`] with the row back
+    /// when no room could be made.
     pub async fn write(&mut self, row: T) -> Result<Option<FlushReport>, WriteError<T>> {
-        if self.pending.len() >= self.options.max_buffered_rows {
+        // The row is buffered before any await: a dropped `write` future
+        // leaves it with the inserter rather than losing it.
+        let full = self.pending.len() >= self.options.max_buffered_rows;
+        self.push(row);
+        if full {
             if let Err(error) = self.flush().await {
-                if self.pending.len() >= self.options.max_buffered_rows {
+                if self.pending.len() > self.options.max_buffered_rows {
+                    let row = self.unpush();
                     return Err(WriteError {
-                        row: Some(row),
+                        row,
                         error: Error::InserterFull {
                             buffered: self.pending.len(),
                             source: Box::new(error),
                         },
                     });
                 }
+                // It freed room for the row, which stays buffered; the
+                // failure is still the caller's to know.
+                return Err(WriteError { row: None, error });
             }
         }
-        self.push(row);
         if self.flush_due() {
             return self
                 .flush()
@@ -158,6 +190,17 @@ impl<T: TdTable + Send + 'static, C: Connection> Inserter<T, C> {
                 .map_err(|error| WriteError { row: None, error });
         }
         Ok(None)
+    }
+
+    /// Takes back the row `write` just buffered.
+    fn unpush(&mut self) -> Option<T> {
+        let row = self.pending.pop()?;
+        self.pending_bytes = self.pending_bytes.saturating_sub(stats::row_bytes(&row));
+        self.stats.rows_written -= 1;
+        if self.pending.is_empty() {
+            self.oldest = None;
+        }
+        Some(row)
     }
 
     /// Buffers `row` without flushing (for callers that flush on their own
@@ -185,6 +228,10 @@ impl<T: TdTable + Send + 'static, C: Connection> Inserter<T, C> {
 
     /// Writes every buffered row now.
     ///
+    /// Cancellation-safe: the rows stay in the buffer until the server
+    /// confirms them, so dropping the future (a `select!`, a timeout) loses
+    /// nothing; rows already confirmed leave the buffer, the others stay.
+    ///
     /// # Errors
     ///
     /// [`Error::Insert`] (or the cause itself when nothing was written)
@@ -193,98 +240,29 @@ impl<T: TdTable + Send + 'static, C: Connection> Inserter<T, C> {
         if self.pending.is_empty() {
             return Ok(FlushReport::default());
         }
-        let started = Instant::now();
-        let mut rows = std::mem::take(&mut self.pending);
-        // The bytes of `rows`, kept up to date as rows leave it.
-        let mut left_bytes = std::mem::take(&mut self.pending_bytes);
-        self.oldest = None;
-        let total = rows.len();
-        let mut origin: Vec<usize> = (0..total).collect();
-        let mut report = FlushReport::default();
-        let outcome = loop {
-            let error = match self.send(&rows).await {
-                Ok(sent) => {
-                    report.rows += sent.rows;
-                    report.bytes += left_bytes;
-                    break Ok(());
-                }
-                Err(e) => e,
-            };
-            let (unwritten, cause) = match error {
-                Error::Insert {
-                    unwritten, source, ..
-                } => (unwritten, *source),
-                Error::InvalidValue { row, .. } if row < rows.len() => {
-                    // Not the server's fault and never writable: set it
-                    // aside and send the rest at once.
-                    let bad = rows.remove(row);
-                    origin.remove(row);
-                    left_bytes = left_bytes.saturating_sub(stats::row_bytes(&bad));
-                    self.stats.rows_rejected += 1;
-                    tracing::warn!(target: "taos_orm::inserter", error = %error, "row rejected");
-                    self.rejected.push((bad, error));
-                    if rows.is_empty() {
-                        break Ok(());
-                    }
-                    continue;
-                }
-                other => ((0..rows.len()).collect(), other),
-            };
-            let written: Vec<T>;
-            (rows, written) = split_unwritten(rows, &unwritten);
-            origin = unwritten.iter().map(|&i| origin[i]).collect();
-            report.rows += written.len();
-            let written_bytes: usize = written.iter().map(stats::row_bytes).sum();
-            left_bytes = left_bytes.saturating_sub(written_bytes);
-            report.bytes += written_bytes;
-            if cause.is_transient() && report.retries < self.options.retry.attempts {
-                let pause = self.options.retry.backoff(report.retries);
-                tracing::debug!(target: "taos_orm::inserter", error = %cause, ?pause, left = rows.len(), "retrying");
-                report.retries += 1;
-                self.stats.retries += 1;
-                tokio::time::sleep(pause).await;
-                continue;
-            }
-            break Err(cause);
-        };
-        self.stats.rows_flushed += report.rows as u64;
-        self.stats.bytes_flushed += report.bytes as u64;
-        self.stats.flush_time += started.elapsed();
+        let mut flush = Flush::new(self);
+        let outcome = flush.run().await;
+        let settled = flush.finish();
         match outcome {
             Ok(()) => {
                 self.stats.flushes += 1;
-                Ok(report)
+                Ok(settled.report)
             }
             Err(cause) => {
                 self.stats.failures += 1;
-                let left = rows.len();
-                // Kept ahead of rows written meanwhile, so order is preserved.
-                rows.append(&mut self.pending);
-                self.pending = rows;
-                self.pending_bytes += left_bytes;
+                // The period timer waits a whole period before the retry.
                 self.oldest = Some(Instant::now());
-                tracing::warn!(target: "taos_orm::inserter", error = %cause, written = report.rows, left, "flush failed");
+                let (written, left) = (settled.report.rows, settled.unwritten.len());
+                tracing::warn!(target: "taos_orm::inserter", error = %cause, written, left, "flush failed");
                 Err(Error::Insert {
                     table: T::SCHEMA.name,
-                    written: report.rows,
-                    total,
-                    unwritten: origin,
+                    written,
+                    total: settled.total,
+                    unwritten: settled.unwritten,
                     source: Box::new(cause),
                 })
             }
         }
-    }
-
-    async fn send(&self, rows: &[T]) -> Result<InsertReport> {
-        let attempt = async {
-            match self.options.mode {
-                InsertMode::Bound => self.db.insert_bound(rows).await,
-                InsertMode::Sql => self.db.insert(rows).await,
-            }
-        };
-        tokio::time::timeout(self.options.flush_timeout, attempt)
-            .await
-            .unwrap_or(Err(Error::Timeout(self.options.flush_timeout)))
     }
 
     /// Flushes everything (with retries) and returns the final counters.
@@ -293,11 +271,18 @@ impl<T: TdTable + Send + 'static, C: Connection> Inserter<T, C> {
     ///
     /// [`EndError`] with every row not written (including rejected rows).
     pub async fn end(mut self) -> Result<InserterStats, EndError<T>> {
-        let result = self.flush().await;
+        let flushed = self.flush().await;
+        self.conclude(flushed)
+    }
+
+    /// The outcome of `end` after its last flush: every row still held
+    /// moves into the error.
+    #[allow(clippy::result_large_err)] // as large as `end`'s own result
+    fn conclude(&mut self, flushed: Result<FlushReport>) -> Result<InserterStats, EndError<T>> {
         let (mut unwritten, mut reasons): (Vec<T>, Vec<Error>) = self.rejected.drain(..).unzip();
-        unwritten.append(&mut self.pending);
+        unwritten.append(&mut self.take_pending());
         let stats = self.stats;
-        let error = match result {
+        let error = match flushed {
             Err(error) => error,
             Ok(_) if reasons.is_empty() => return Ok(stats),
             Ok(_) => reasons.swap_remove(0),
@@ -340,22 +325,6 @@ impl<T: TdTable + Send + 'static, C: Connection> Inserter<T, C> {
     pub fn database(&self) -> &Database<C> {
         &self.db
     }
-}
-
-/// Splits `rows` into (those at the ascending indices `unwritten`, the rest).
-fn split_unwritten<T>(rows: Vec<T>, unwritten: &[usize]) -> (Vec<T>, Vec<T>) {
-    let mut keep = Vec::with_capacity(unwritten.len());
-    let mut done = Vec::with_capacity(rows.len().saturating_sub(unwritten.len()));
-    let mut next = unwritten.iter().copied().peekable();
-    for (i, row) in rows.into_iter().enumerate() {
-        if next.peek() == Some(&i) {
-            next.next();
-            keep.push(row);
-        } else {
-            done.push(row);
-        }
-    }
-    (keep, done)
 }
 
 impl<T: Send + 'static, C> Drop for Inserter<T, C> {

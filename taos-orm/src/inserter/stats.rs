@@ -21,8 +21,15 @@ pub struct InserterStats {
     /// Retries after transient errors.
     pub retries: u64,
     /// Rows removed from the buffer because they can never be written (an
-    /// invalid value); see `Inserter::take_rejected`.
+    /// invalid value, or a row the server refuses while the rows around it
+    /// are written); see `Inserter::take_rejected`.
     pub rows_rejected: u64,
+    /// Rows sent whose outcome was unknown when their attempt ended (a
+    /// flush timeout, or a dropped flush future). They stay buffered and
+    /// are sent again; TDengine keeps one row per timestamp (and primary
+    /// key) per table, so a second copy overwrites the first with the same
+    /// values.
+    pub rows_in_doubt: u64,
     /// Time spent in flushes.
     pub flush_time: Duration,
 }

@@ -1,16 +1,6 @@
 use super::*;
 
 #[test]
-fn split_keeps_the_unwritten_rows_in_order() {
-    let (keep, done) = split_unwritten(vec!['a', 'b', 'c', 'd', 'e'], &[1, 3, 4]);
-    assert_eq!(keep, ['b', 'd', 'e']);
-    assert_eq!(done, ['a', 'c']);
-    let (keep, done) = split_unwritten(vec![1, 2], &[]);
-    assert!(keep.is_empty());
-    assert_eq!(done, [1, 2]);
-}
-
-#[test]
 fn row_bytes_counts_bound_sizes() {
     use crate::sql::test_tables::Meter;
     // ts 8 + current 4 + voltage 8 + phase 4.

@@ -342,17 +342,23 @@ impl Connection {
             let outcome = match state.fault(&data) {
                 Err(Refused::Drop) => return kill.notify_one(),
                 Err(Refused::Error(error)) => Err(error),
-                Ok(()) => match state.engine.clone() {
-                    None => Err(TdError::new(
-                        super::reply::ADAPTER_ERROR,
-                        "schemaless needs the emulator's engine",
-                    )),
-                    Some(engine) => tokio::task::spawn_blocking(move || {
-                        engine.insert_schemaless(&session, protocol, &precision, &data)
-                    })
-                    .await
-                    .unwrap_or_else(|_| Err(TdError::new(0x3005, "Internal error in schemaless"))),
-                },
+                Ok(delay) => {
+                    let outcome = match state.engine.clone() {
+                        None => Err(TdError::new(
+                            super::reply::ADAPTER_ERROR,
+                            "schemaless needs the emulator's engine",
+                        )),
+                        Some(engine) => tokio::task::spawn_blocking(move || {
+                            engine.insert_schemaless(&session, protocol, &precision, &data)
+                        })
+                        .await
+                        .unwrap_or_else(|_| {
+                            Err(TdError::new(0x3005, "Internal error in schemaless"))
+                        }),
+                    };
+                    crate::server::hold(delay).await;
+                    outcome
+                }
             };
             let reply = match outcome {
                 Ok(_) => Reply::Done {
