@@ -47,6 +47,7 @@ pub struct Emulator {
     executor: Arc<dyn Executor>,
     log: Option<Arc<StatementLog>>,
     faults: Arc<Faults>,
+    token: Option<String>,
     stop: watch::Sender<bool>,
     runner: Option<Runner>,
 }
@@ -175,9 +176,13 @@ impl Emulator {
         self.addr
     }
 
-    /// The DSN for the `taos` client, e.g. `ws://127.0.0.1:41234`.
+    /// The DSN for the `taos` client, e.g. `ws://127.0.0.1:41234`, with
+    /// `?token=` when the emulator requires one.
     pub fn dsn(&self) -> String {
-        format!("ws://{}", self.addr)
+        match &self.token {
+            Some(token) => format!("ws://{}?token={token}", self.addr),
+            None => format!("ws://{}", self.addr),
+        }
     }
 
     /// The engine holding the emulated databases; `None` when the emulator
@@ -280,6 +285,8 @@ pub struct EmulatorBuilder {
     record: bool,
     version: Option<String>,
     faults: Vec<Fault>,
+    token: Option<String>,
+    allow_remote: bool,
 }
 
 impl fmt::Debug for EmulatorBuilder {
@@ -291,6 +298,8 @@ impl fmt::Debug for EmulatorBuilder {
             .field("record", &self.record)
             .field("version", &self.version)
             .field("faults", &self.faults)
+            .field("token", &self.token.as_ref().map(|_| "***"))
+            .field("allow_remote", &self.allow_remote)
             .finish()
     }
 }
@@ -313,8 +322,27 @@ impl EmulatorBuilder {
     }
 
     /// Listens on `addr` instead of an ephemeral port of 127.0.0.1.
+    ///
+    /// A non-loopback address is refused at start unless
+    /// [`EmulatorBuilder::allow_remote`] says so: the emulator's login is
+    /// the well-known `root` / `taosdata`.
     pub fn listen(mut self, addr: SocketAddr) -> Self {
         self.listen = Some(addr);
+        self
+    }
+
+    /// Allows a non-loopback [`listen`](EmulatorBuilder::listen) address,
+    /// which exposes the emulator (and its default password) to the network.
+    pub fn allow_remote(mut self, allow: bool) -> Self {
+        self.allow_remote = allow;
+        self
+    }
+
+    /// Requires `?token=` with this value on WebSocket connections, as a
+    /// TDengine cloud gateway does; others get `401 Unauthorized`.
+    /// [`Emulator::dsn`] then carries the token.
+    pub fn token(mut self, token: impl Into<String>) -> Self {
+        self.token = Some(token.into());
         self
     }
 
@@ -405,6 +433,16 @@ impl EmulatorBuilder {
         let addr = self
             .listen
             .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 0)));
+        if !addr.ip().is_loopback() && !self.allow_remote {
+            return Err(io::Error::new(
+                io::ErrorKind::PermissionDenied,
+                format!(
+                    "refusing to listen on {addr}: not a loopback address, and the emulator's \
+                     login is the default root/taosdata; allow it explicitly \
+                     (EmulatorBuilder::allow_remote, or --allow-remote)"
+                ),
+            ));
+        }
         Ok(Setup {
             addr,
             version,
@@ -412,6 +450,7 @@ impl EmulatorBuilder {
             executor,
             log,
             faults: Arc::new(Faults::new(self.faults)),
+            token: self.token,
         })
     }
 }
@@ -424,6 +463,7 @@ struct Setup {
     executor: Arc<dyn Executor>,
     log: Option<Arc<StatementLog>>,
     faults: Arc<Faults>,
+    token: Option<String>,
 }
 
 impl Setup {
@@ -435,7 +475,8 @@ impl Setup {
             stopped,
         )
         .with_engine(self.engine.clone())
-        .with_faults(Arc::clone(&self.faults));
+        .with_faults(Arc::clone(&self.faults))
+        .with_token(self.token.clone());
         server::router(Arc::new(state))
     }
 
@@ -451,6 +492,7 @@ impl Setup {
             executor: self.executor,
             log: self.log,
             faults: self.faults,
+            token: self.token,
             stop,
             runner: Some(runner),
         }

@@ -81,12 +81,24 @@ impl SyncConnection for crate::R2d2Pool {
 /// assert_eq!(db.name(), "power");
 /// # Ok::<_, Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Database<C> {
     conn: C,
     name: String,
     precision: Precision,
     max_sql_len: usize,
+}
+
+/// Leaves the connection out: a client's `Debug` shows its DSN, password
+/// and token included.
+impl<C> std::fmt::Debug for Database<C> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Database")
+            .field("name", &self.name)
+            .field("precision", &self.precision)
+            .field("max_sql_len", &self.max_sql_len)
+            .finish_non_exhaustive()
+    }
 }
 
 impl<C: SyncConnection> Database<C> {

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use taos::{Taos, TaosBuilder};
 
 use crate::error::{Error, Result};
+use crate::redact::redact_dsn;
 
 /// A source of async connections: a [`Taos`], a reference or `Arc` to one, or
 /// the deadpool pool that `TaosBuilder::pool()` returns.
@@ -99,87 +100,5 @@ impl Connection for Pool {
             deadpool::managed::PoolError::Backend(e) => Error::from(e),
             other => Error::Pool(other.to_string()),
         })
-    }
-}
-
-/// Removes the password and any `token` parameter from a DSN, so it can be logged.
-///
-/// ```
-/// assert_eq!(
-///     taos_orm::redact_dsn("wss://root:secret@cloud.example.com?token=abc&x=1"),
-///     "wss://root:***@cloud.example.com?token=***&x=1",
-/// );
-/// ```
-pub fn redact_dsn(dsn: &str) -> String {
-    let (head, query) = match dsn.split_once('?') {
-        Some((h, q)) => (h, Some(q)),
-        None => (dsn, None),
-    };
-    let mut out = String::with_capacity(dsn.len());
-    match head.split_once("://") {
-        Some((scheme, rest)) => {
-            out.push_str(scheme);
-            out.push_str("://");
-            match rest.rsplit_once('@') {
-                Some((userinfo, host)) => {
-                    match userinfo.split_once(':') {
-                        Some((user, _)) => {
-                            out.push_str(user);
-                            out.push_str(":***");
-                        }
-                        None => out.push_str(userinfo),
-                    }
-                    out.push('@');
-                    out.push_str(host);
-                }
-                None => out.push_str(rest),
-            }
-        }
-        None => out.push_str(head),
-    }
-    if let Some(query) = query {
-        out.push('?');
-        for (i, pair) in query.split('&').enumerate() {
-            if i > 0 {
-                out.push('&');
-            }
-            match pair.split_once('=') {
-                Some((k, _)) if is_secret_param(k) => {
-                    out.push_str(k);
-                    out.push_str("=***");
-                }
-                _ => out.push_str(pair),
-            }
-        }
-    }
-    out
-}
-
-fn is_secret_param(key: &str) -> bool {
-    ["token", "password", "bearer_token", "totp_code"]
-        .iter()
-        .any(|s| key.eq_ignore_ascii_case(s))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::redact_dsn;
-
-    #[test]
-    fn redacts_passwords_and_tokens_only() {
-        assert_eq!(redact_dsn("ws://localhost:6041"), "ws://localhost:6041");
-        assert_eq!(
-            redact_dsn("ws://root:taosdata@localhost:6041/power"),
-            "ws://root:***@localhost:6041/power"
-        );
-        assert_eq!(redact_dsn("taos://user@h1:6030"), "taos://user@h1:6030");
-        assert_eq!(
-            redact_dsn("wss://gw.cloud.example?token=s3cr3t"),
-            "wss://gw.cloud.example?token=***"
-        );
-        assert_eq!(
-            redact_dsn("ws://u:p@a:1,b:2/db?Password=x&conn_mode=1"),
-            "ws://u:***@a:1,b:2/db?Password=***&conn_mode=1"
-        );
     }
 }

@@ -262,10 +262,22 @@ fn is_transient_code(code: u32) -> bool {
 impl From<taos::Error> for Error {
     fn from(source: taos::Error) -> Self {
         let code = i32::from(source.code()) as u32 & 0xffff;
+        let message = source.message();
+        let redacted = crate::redact::redact_text(&message);
+        let clean = |shown: String| crate::redact::redact_text(&shown) == shown;
+        if redacted == message && clean(source.to_string()) && clean(format!("{source:?}")) {
+            return Error::Taos {
+                code,
+                message,
+                source,
+            };
+        }
+        // The client put a secret (a DSN's password, a `?token=`) in its
+        // error: keep the code and the redacted words, not the original.
         Error::Taos {
             code,
-            message: source.message(),
-            source,
+            source: taos::Error::new(source.code(), redacted.clone()),
+            message: redacted,
         }
     }
 }

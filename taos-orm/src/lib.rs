@@ -19,6 +19,7 @@ pub mod inserter;
 pub mod query;
 #[cfg(feature = "r2d2")]
 mod r2d2_pool;
+mod redact;
 mod schema;
 pub mod schemaless;
 pub mod sql;
@@ -26,7 +27,7 @@ mod table;
 mod types;
 mod value;
 
-pub use connection::{connect, pool, redact_dsn, Connection, Pool};
+pub use connection::{connect, pool, Connection, Pool};
 pub use database::{Database, InsertReport};
 pub use ddl::DatabaseOptions;
 pub use decode::decode_block;
@@ -38,6 +39,7 @@ pub use inserter::{
 };
 #[cfg(feature = "r2d2")]
 pub use r2d2_pool::{R2d2Pool, TaosManager};
+pub use redact::{redact_dsn, redact_text};
 pub use schema::{ColumnDef, ReadField, SqlType, TableKind, TableSchema};
 pub use table::{
     ColumnSource, ReadFieldError, ReadFieldErrorKind, RowSource, TdRow, TdTable, ValueSink,

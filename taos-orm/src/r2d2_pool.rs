@@ -25,9 +25,15 @@ use crate::error::{Error, Result};
 /// let taos = pool.get()?;
 /// # Ok::<_, Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug)]
 pub struct TaosManager {
     builder: TaosBuilder,
+}
+
+/// Leaves the builder out: its `Debug` shows the password and token.
+impl std::fmt::Debug for TaosManager {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TaosManager").finish_non_exhaustive()
+    }
 }
 
 impl TaosManager {

@@ -1,8 +1,10 @@
 //! Runs the emulator as a standalone server.
 //!
 //! ```text
-//! taos-emulator [--listen 127.0.0.1:6041]
+//! taos-emulator [--listen 127.0.0.1:6041] [--allow-remote]
 //! ```
+//!
+//! Logs go to standard error, filtered by `RUST_LOG` (default `info`).
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -10,29 +12,37 @@ use std::process::ExitCode;
 use taos_emulator::Emulator;
 
 const USAGE: &str = "\
-Usage: taos-emulator [--listen ADDR]
+Usage: taos-emulator [--listen ADDR] [--allow-remote]
 
 Serves taosAdapter's WebSocket (/ws) and REST (/rest/sql) protocols backed by
-an in-memory TDengine emulator. Log in as root / taosdata.
+an in-memory TDengine emulator. Log in as root / taosdata. Logs go to standard
+error, filtered by RUST_LOG (default: info).
 
 Options:
-  --listen ADDR   address to listen on [default: 127.0.0.1:6041]
-  -h, --help      print this help";
+  --listen ADDR    address to listen on [default: 127.0.0.1:6041]
+  --allow-remote   allow a non-loopback ADDR (anyone who reaches it can log
+                   in with the default password)
+  -h, --help       print this help";
 
 const DEFAULT_LISTEN: &str = "127.0.0.1:6041";
 
 /// What the command line asked for.
 #[derive(Debug, PartialEq, Eq)]
 enum Command {
-    Serve(SocketAddr),
+    Serve {
+        addr: SocketAddr,
+        allow_remote: bool,
+    },
     Help,
 }
 
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Command, String> {
     let mut listen = DEFAULT_LISTEN.to_owned();
+    let mut allow_remote = false;
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "-h" | "--help" => return Ok(Command::Help),
+            "--allow-remote" => allow_remote = true,
             "--listen" => {
                 listen = args
                     .next()
@@ -44,16 +54,23 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Command, String>
             },
         }
     }
-    listen
+    let addr = listen
         .parse()
-        .map(Command::Serve)
-        .map_err(|e| format!("invalid address {listen:?}: {e}"))
+        .map_err(|e| format!("invalid address {listen:?}: {e}"))?;
+    Ok(Command::Serve { addr, allow_remote })
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let addr = match parse_args(std::env::args().skip(1)) {
-        Ok(Command::Serve(addr)) => addr,
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let (addr, allow_remote) = match parse_args(std::env::args().skip(1)) {
+        Ok(Command::Serve { addr, allow_remote }) => (addr, allow_remote),
         Ok(Command::Help) => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -63,13 +80,22 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let emulator = match Emulator::start_on(addr).await {
+    let started = Emulator::builder()
+        .listen(addr)
+        .allow_remote(allow_remote)
+        .start()
+        .await;
+    let emulator = match started {
         Ok(emulator) => emulator,
         Err(e) => {
             eprintln!("error: cannot start on {addr}: {e}");
             return ExitCode::FAILURE;
         }
     };
+    if !addr.ip().is_loopback() {
+        tracing::warn!(%addr, "listening beyond loopback with the default root/taosdata login");
+    }
+    tracing::info!(dsn = %emulator.dsn(), "serving");
     println!("{}", emulator.dsn());
     // Serve until the process is interrupted.
     std::future::pending::<()>().await;
@@ -87,17 +113,20 @@ mod tests {
 
     #[test]
     fn arguments() {
+        let serve = |addr: &str, allow_remote| {
+            Ok(Command::Serve {
+                addr: addr.parse().unwrap(),
+                allow_remote,
+            })
+        };
+        assert_eq!(parse(&[]), serve("127.0.0.1:6041", false));
         assert_eq!(
-            parse(&[]),
-            Ok(Command::Serve("127.0.0.1:6041".parse().unwrap()))
-        );
-        assert_eq!(
-            parse(&["--listen", "0.0.0.0:7000"]),
-            Ok(Command::Serve("0.0.0.0:7000".parse().unwrap()))
+            parse(&["--listen", "0.0.0.0:7000", "--allow-remote"]),
+            serve("0.0.0.0:7000", true)
         );
         assert_eq!(
             parse(&["--listen=127.0.0.1:1"]),
-            Ok(Command::Serve("127.0.0.1:1".parse().unwrap()))
+            serve("127.0.0.1:1", false)
         );
         assert_eq!(parse(&["--help"]), Ok(Command::Help));
         assert_eq!(

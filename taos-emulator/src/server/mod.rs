@@ -55,6 +55,8 @@ pub(crate) struct ServerState {
     /// go to its columnar insert instead of being rendered as SQL.
     engine: Option<Arc<Engine>>,
     faults: Arc<Faults>,
+    /// The `?token=` a WebSocket connection must carry, when set.
+    token: Option<String>,
 }
 
 /// Holds a reply back for an injected delay.
@@ -93,6 +95,21 @@ impl ServerState {
             shutdown,
             engine: None,
             faults: Arc::default(),
+            token: None,
+        }
+    }
+
+    /// Requires `token` on WebSocket connections.
+    pub(crate) fn with_token(mut self, token: Option<String>) -> Self {
+        self.token = token;
+        self
+    }
+
+    /// Whether a connection's query string carries the required token.
+    pub(crate) fn token_matches(&self, given: Option<&str>) -> bool {
+        match &self.token {
+            None => true,
+            Some(token) => given == Some(token.as_str()),
         }
     }
 

@@ -9,8 +9,8 @@ mod stmt;
 use std::sync::Arc;
 
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
-use axum::extract::State;
-use axum::response::Response;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Response};
 use futures::stream::{SplitSink, SplitStream};
 use futures::{SinkExt, StreamExt};
 use tokio::sync::{mpsc, Notify};
@@ -30,7 +30,12 @@ const MAX_MESSAGE: usize = 1 << 30;
 pub(crate) async fn upgrade(
     ws: WebSocketUpgrade,
     State(state): State<Arc<ServerState>>,
+    Query(params): Query<std::collections::HashMap<String, String>>,
 ) -> Response {
+    if !state.token_matches(params.get("token").map(String::as_str)) {
+        // What a cloud gateway answers: the client reports Unauthorized.
+        return (axum::http::StatusCode::UNAUTHORIZED, "401 Unauthorized").into_response();
+    }
     ws.max_message_size(MAX_MESSAGE)
         .max_frame_size(MAX_MESSAGE)
         .on_upgrade(move |socket| serve(socket, state))
