@@ -132,3 +132,47 @@ struct Clashing {
     #[taos(tag, nchar(16))]
     site: String,
 }
+
+/// Characters line protocol must escape come back as written; a line
+/// break, which it cannot carry, is refused before anything is sent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn escapes_round_trip_and_line_breaks_are_refused() -> taos_orm::Result<()> {
+    let (name, db) = open(Precision::Millisecond).await?;
+    let mut rows = Vec::new();
+    for (k, site) in ["end\\", "a\\b", "x,y", "k=v w", "\\\\", "q\"t"]
+        .into_iter()
+        .enumerate()
+    {
+        let mut row = sensor(1_700_000_000_000 + k as i64, site, k as i64, Some("\\"));
+        row.note = format!("{site}\\");
+        rows.push(row);
+    }
+    assert_eq!(db.insert_schemaless(&rows).await?, rows.len());
+    let sql = format!("SELECT * FROM `{name}`.`sensors` ORDER BY `_ts`");
+    let back: Vec<Sensor> = db.fetch_all(&sql).await?;
+    assert_eq!(back, rows);
+
+    // What the server cannot read back, even escaped.
+    for (field, broken, why) in [
+        ("site", 0, "line break"),
+        ("note", 1, "line break"),
+        ("label", 2, "line break"),
+        ("site", 3, "backslash right before"),
+    ] {
+        let mut row = sensor(1_700_000_001_000, "ok", 1, Some("fine"));
+        match broken {
+            0 => row.site = "two\nlines".into(),
+            1 => row.note = "two\nlines".into(),
+            2 => row.label = Some("two\nlines".into()),
+            _ => row.site = "x\\,y".into(),
+        }
+        let err = db.insert_schemaless(&[row]).await.unwrap_err();
+        assert!(
+            matches!(&err, Error::InvalidValue { row: 0, field: f, reason, .. }
+                if *f == field && reason.contains(why)),
+            "{err}"
+        );
+    }
+    assert_eq!(db.count::<Sensor>().await?, rows.len() as u64);
+    db.drop_database().await
+}

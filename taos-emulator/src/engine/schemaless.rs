@@ -311,8 +311,29 @@ fn convert(ts: i64, from: Precision, to: Precision) -> Result<i64, TdError> {
     }
 }
 
+/// Where the measurement and tags end: the first unescaped space. Quotes
+/// mean nothing there (a tag may hold `"`).
+fn head_end(line: &str) -> usize {
+    let mut escaped = false;
+    for (i, c) in line.char_indices() {
+        if escaped {
+            escaped = false;
+        } else if c == '\\' {
+            escaped = true;
+        } else if c == ' ' {
+            return i;
+        }
+    }
+    line.len()
+}
+
 /// Splits at unescaped `sep` outside double quotes, keeping escapes.
 fn split_unescaped(s: &str, sep: char) -> Vec<&str> {
+    split_escaped(s, sep, true)
+}
+
+/// Splits at unescaped `sep` (outside double quotes when `quotes`).
+fn split_escaped(s: &str, sep: char, quotes: bool) -> Vec<&str> {
     let mut parts = Vec::new();
     let (mut start, mut escaped, mut quoted) = (0, false, false);
     for (i, c) in s.char_indices() {
@@ -320,7 +341,7 @@ fn split_unescaped(s: &str, sep: char) -> Vec<&str> {
             escaped = false;
         } else if c == '\\' {
             escaped = true;
-        } else if c == '"' {
+        } else if c == '"' && quotes {
             quoted = !quoted;
         } else if c == sep && !quoted {
             parts.push(&s[start..i]);
@@ -348,13 +369,22 @@ fn unescape(s: &str, specials: &[char]) -> String {
 }
 
 fn parse_line(line: &str) -> Result<Line, TdError> {
-    let sections: Vec<&str> = split_unescaped(line, ' ')
+    let (head, rest) = line.split_at(head_end(line));
+    if ["\\\\\\,", "\\\\\\=", "\\\\\\ "]
+        .iter()
+        .any(|p| head.contains(p))
+    {
+        // TDengine reads `\\` as a backslash and then fails on the escape
+        // right after it.
+        return Err(invalid_data(line, "invalid data"));
+    }
+    let sections: Vec<&str> = split_unescaped(rest, ' ')
         .into_iter()
         .filter(|s| !s.is_empty())
         .collect();
-    let (head, fields, ts) = match sections.as_slice() {
-        [h, f] => (*h, *f, None),
-        [h, f, t] => (*h, *f, Some(*t)),
+    let (fields, ts) = match sections.as_slice() {
+        [f] => (*f, None),
+        [f, t] => (*f, Some(*t)),
         _ => {
             return Err(invalid_data(
                 line,
@@ -362,15 +392,15 @@ fn parse_line(line: &str) -> Result<Line, TdError> {
             ))
         }
     };
-    let mut head = split_unescaped(head, ',').into_iter();
+    let mut head = split_escaped(head, ',', false).into_iter();
     let measurement = unescape(head.next().unwrap_or_default(), &[',', ' ']);
     if measurement.is_empty() {
         return Err(invalid_data(line, "empty measurement"));
     }
-    let key_chars = [',', '=', ' '];
+    let key_chars = [',', '=', ' ', '\\'];
     let mut tags = Vec::new();
     for pair in head {
-        let kv = split_unescaped(pair, '=');
+        let kv = split_escaped(pair, '=', false);
         let [k, v] = kv.as_slice() else {
             return Err(invalid_data(line, "bad tag"));
         };
@@ -537,8 +567,24 @@ mod tests {
             "m,t v=1 1",
             "m v=1i,v=2i 1",
             "m v=1 x",
+            r"m,t=x\\\,y v=1 1",
+            r"m,t=\\\ b v=1 1",
         ] {
             assert_eq!(parse_line(bad).unwrap_err().code, 0x3002, "{bad}");
         }
+    }
+
+    #[test]
+    fn tags_read_backslashes_and_quotes_as_the_server_does() {
+        let line = parse_line(r#"m,a=end\\,b=q"t,c=x\,y,d=\\\\ v=1 1"#).unwrap();
+        let tags: Vec<(&str, &str)> = line
+            .tags
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(
+            tags,
+            [("a", "end\\"), ("b", "q\"t"), ("c", "x,y"), ("d", "\\\\")]
+        );
     }
 }

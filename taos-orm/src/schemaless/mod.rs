@@ -98,6 +98,12 @@ impl LineSink<'_> {
         if text.is_empty() {
             return self.fail(def, "schemaless tags cannot be empty".into());
         }
+        if text.contains('\n') {
+            return self.fail(def, NO_LINE_BREAKS.into());
+        }
+        if escaped_pair(text) {
+            return self.fail(def, NO_ESCAPED_PAIR.into());
+        }
         self.out.push(',');
         escape_key(self.out, def.name);
         self.out.push('=');
@@ -105,6 +111,9 @@ impl LineSink<'_> {
     }
 
     fn field(&mut self, def: &ColumnDef, value: Value<'_>) {
+        if matches!(value, Value::Str(s) if s.contains('\n')) {
+            return self.fail(def, NO_LINE_BREAKS.into());
+        }
         let rendered = match (def.ty, value) {
             // Line protocol has no NULL: an absent field reads back as NULL.
             (_, Value::Null) => return,
@@ -164,6 +173,22 @@ impl ValueSink for LineSink<'_> {
     }
 }
 
+/// TDengine splits schemaless input at every line break, quoted or
+/// escaped, and reads `\n` literally.
+const NO_LINE_BREAKS: &str =
+    "line protocol cannot carry a line break; insert or insert_bound can store it";
+
+/// TDengine refuses a tag in which a backslash stands right before a
+/// character line protocol escapes (`,`, `=`, a space).
+const NO_ESCAPED_PAIR: &str = "line protocol cannot carry a backslash right before `,`, `=` or a \
+     space in a tag; insert or insert_bound can store it";
+
+fn escaped_pair(text: &str) -> bool {
+    text.as_bytes()
+        .windows(2)
+        .any(|w| w[0] == b'\\' && matches!(w[1], b',' | b'=' | b' '))
+}
+
 fn render_row<T: TdTable>(
     schema: &'static TableSchema,
     row: usize,
@@ -216,9 +241,11 @@ fn escape_measurement(out: &mut String, s: &str) {
     }
 }
 
+/// TDengine reads `\\` in a tag as one backslash, so a value ending in
+/// one cannot escape the separator after it.
 fn escape_key(out: &mut String, s: &str) {
     for c in s.chars() {
-        if matches!(c, ',' | ' ' | '=') {
+        if matches!(c, ',' | ' ' | '=' | '\\') {
             out.push('\\');
         }
         out.push(c);
