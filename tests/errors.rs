@@ -126,3 +126,54 @@ async fn invalid_values_fail_before_anything_is_written() -> taos_orm::Result<()
     assert_eq!(db.count::<Probe>().await?, 0);
     db.drop_database().await
 }
+
+/// A value that cannot become its field names the result row it sits in,
+/// whichever way the rows are read.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_decode_error_names_its_row() -> taos_orm::Result<()> {
+    use futures::StreamExt;
+
+    #[derive(Debug, Clone, PartialEq, TdTable)]
+    #[taos(stable = "sparse", child = "s{probe}")]
+    struct Sparse {
+        #[taos(ts)]
+        ts: i64,
+        value: Option<f64>,
+        #[taos(tag)]
+        probe: i32,
+    }
+    /// The same table read into a struct that cannot take a NULL.
+    #[derive(Debug, taos_orm::TdRow)]
+    struct Dense {
+        #[allow(dead_code)]
+        value: f64,
+    }
+    let taos = taos_orm::connect(&common::dsn()).await?;
+    let name = common::TestDb::new("decode_row");
+    let db = Database::create(&taos, &name.options()).await?;
+    db.create_table::<Sparse>().await?;
+    let now = Utc::now().timestamp_millis();
+    let rows: Vec<Sparse> = (0..5)
+        .map(|k| Sparse {
+            ts: now + k,
+            value: (k != 3).then_some(k as f64),
+            probe: 1,
+        })
+        .collect();
+    db.insert(&rows).await?;
+    let sql = format!("SELECT `value` FROM `{name}`.`sparse` ORDER BY ts");
+    let err = db.fetch_all::<Dense>(&sql).await.unwrap_err();
+    assert!(matches!(err, Error::Decode { row: Some(3), .. }), "{err}");
+    assert!(err.to_string().contains("result row 3"), "{err}");
+    let streamed: Vec<taos_orm::Result<Dense>> = db.stream::<Dense>(&sql).collect().await;
+    assert!(streamed[..3].iter().all(Result::is_ok));
+    assert!(
+        matches!(streamed[3], Err(Error::Decode { row: Some(3), .. })),
+        "{:?}",
+        streamed[3]
+    );
+    let missing = format!("SELECT ts FROM `{name}`.`sparse`");
+    let err = db.fetch_all::<Dense>(&missing).await.unwrap_err();
+    assert!(matches!(err, Error::Decode { row: None, .. }), "{err}");
+    db.drop_database().await
+}

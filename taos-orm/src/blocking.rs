@@ -11,7 +11,9 @@ use taos::sync::{Fetchable, Queryable};
 use taos::taos_query::common::{Precision, RawBlock};
 use taos::Taos;
 
-use crate::database::{count_query, insert_failed, parse_precision, precision_query};
+use crate::database::{
+    count_query, created_precision, insert_failed, parse_precision, precision_query,
+};
 use crate::ddl::{self, DatabaseOptions};
 use crate::decode::ColumnMap;
 use crate::error::{Error, Result};
@@ -115,12 +117,12 @@ impl<C: SyncConnection> Database<C> {
     /// Creates the database if it does not exist and returns a handle on it
     /// (see [`crate::Database::create`]).
     pub fn create(conn: C, options: &DatabaseOptions) -> Result<Self> {
-        conn.acquire()?.exec(options.create_sql()?)?;
-        Ok(Database::new(
-            conn,
-            options.name(),
-            options.effective_precision(),
-        ))
+        let guard = conn.acquire()?;
+        guard.exec(options.create_sql()?)?;
+        let reported: Option<String> = guard.query_one(precision_query(options.name())?)?;
+        drop(guard);
+        let precision = created_precision(options, reported.as_deref())?;
+        Ok(Database::new(conn, options.name(), precision))
     }
 
     /// A handle on an existing database, reading its precision from the server.
@@ -256,7 +258,7 @@ impl<C: SyncConnection> Database<C> {
         let map = ColumnMap::new::<T>(rs.fields());
         while let Some(block) = rs.fetch_raw_block()? {
             if block.nrows() > 0 {
-                return map.decode_row(&block, 0).map(Some);
+                return map.decode_row(&block, 0, 0).map(Some);
             }
         }
         Ok(None)
@@ -278,6 +280,7 @@ impl<C: SyncConnection> Database<C> {
             map,
             block: None,
             row: 0,
+            index: 0,
             done: false,
             _marker: std::marker::PhantomData,
         })
@@ -291,6 +294,8 @@ pub struct RowIter<'a, C: SyncConnection + 'a, T> {
     map: ColumnMap,
     block: Option<RawBlock>,
     row: usize,
+    /// Rows yielded so far: the next row's index in the result.
+    index: usize,
     done: bool,
     _marker: std::marker::PhantomData<fn() -> T>,
 }
@@ -305,8 +310,9 @@ impl<C: SyncConnection, T: TdRow> Iterator for RowIter<'_, C, T> {
         loop {
             if let Some(block) = &self.block {
                 if self.row < block.nrows() {
-                    let value = self.map.decode_row::<T>(block, self.row);
+                    let value = self.map.decode_row::<T>(block, self.row, self.index);
                     self.row += 1;
+                    self.index += 1;
                     return Some(value);
                 }
             }

@@ -99,17 +99,23 @@ impl<C: Connection> Database<C> {
     /// Creates the database if it does not exist (`CREATE DATABASE IF NOT
     /// EXISTS` with `options`) and returns a handle on it.
     ///
-    /// The handle's precision is the one `options` asks for (milliseconds
-    /// when unset); an existing database keeps its own, so use
-    /// [`Database::open`] when it may already exist with another precision.
+    /// The handle's precision is read back from the server: an existing
+    /// database keeps its own.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::PrecisionConflict`] when the database exists with another
+    /// precision than `options` asks for (a handle with the wrong one would
+    /// scale every timestamp wrongly).
     pub async fn create(conn: C, options: &DatabaseOptions) -> Result<Self> {
         let sql = options.create_sql()?;
         run_exec(&conn, &sql, "CREATE DATABASE", options.name()).await?;
-        Ok(Database::new(
-            conn,
-            options.name(),
-            options.effective_precision(),
-        ))
+        let reported: Option<String> = {
+            let guard = conn.acquire().await?;
+            guard.query_one(&precision_query(options.name())?).await?
+        };
+        let precision = created_precision(options, reported.as_deref())?;
+        Ok(Database::new(conn, options.name(), precision))
     }
 
     /// A handle on an existing database, reading its precision from the server.
@@ -285,6 +291,7 @@ impl<C: Connection> Database<C> {
         T: TdTable + 'r,
         I: IntoIterator<Item = &'r T>,
     {
+        ddl::resolve_database(Some(&self.name), T::SCHEMA)?;
         let lines = crate::schemaless::render_lines(rows, self.precision)?;
         if lines.is_empty() {
             return Ok(0);
@@ -345,7 +352,7 @@ impl<C: Connection> Database<C> {
         let map = ColumnMap::new::<T>(rs.fields());
         while let Some(block) = next_block(&mut rs).await? {
             if block.nrows() > 0 {
-                return map.decode_row(&block, 0).map(Some);
+                return map.decode_row(&block, 0, 0).map(Some);
             }
         }
         Ok(None)
@@ -370,6 +377,8 @@ impl<C: Connection> Database<C> {
             map: ColumnMap,
             block: Option<RawBlock>,
             row: usize,
+            /// Rows yielded so far: the next row's index in the result.
+            index: usize,
         }
         futures::stream::try_unfold(
             None,
@@ -386,14 +395,19 @@ impl<C: Connection> Database<C> {
                             map,
                             block: None,
                             row: 0,
+                            index: 0,
                         }
                     }
                 };
                 loop {
                     if let Some(block) = &cursor.block {
                         if cursor.row < block.nrows() {
-                            let value = cursor.map.decode_row::<T>(block, cursor.row)?;
+                            let value =
+                                cursor
+                                    .map
+                                    .decode_row::<T>(block, cursor.row, cursor.index)?;
                             cursor.row += 1;
+                            cursor.index += 1;
                             return Ok(Some((value, Some(cursor))));
                         }
                     }
@@ -419,7 +433,8 @@ impl<C: Connection> Database<C> {
 /// `SELECT COUNT(*)` over `T`'s table.
 pub(crate) fn count_query<T: TdTable>(database: &str) -> Result<String> {
     let mut sql = String::from("SELECT COUNT(*) FROM ");
-    crate::sql::write_table_ref(&mut sql, Some(database), T::SCHEMA.name)?;
+    let database = ddl::resolve_database(Some(database), T::SCHEMA)?;
+    crate::sql::write_table_ref(&mut sql, database, T::SCHEMA.name)?;
     Ok(sql)
 }
 
@@ -430,6 +445,31 @@ pub(crate) fn precision_query(name: &str) -> Result<String> {
     crate::sql::write_quoted(&mut sql, &name.to_ascii_lowercase())
         .map_err(|e| Error::InvalidArgument(format!("database name {name:?}: {e}")))?;
     Ok(sql)
+}
+
+/// The precision of a database just created with `options`, from what
+/// `information_schema` reports: it must be the one asked for, if any.
+pub(crate) fn created_precision(
+    options: &DatabaseOptions,
+    reported: Option<&str>,
+) -> Result<Precision> {
+    let found = parse_precision(options.name(), reported)?;
+    match options.precision_asked() {
+        Some(asked) if asked != found => Err(Error::PrecisionConflict {
+            database: options.name().to_owned(),
+            requested: precision_name(asked),
+            found: precision_name(found),
+        }),
+        _ => Ok(found),
+    }
+}
+
+fn precision_name(precision: Precision) -> &'static str {
+    match precision {
+        Precision::Millisecond => "ms",
+        Precision::Microsecond => "us",
+        Precision::Nanosecond => "ns",
+    }
 }
 
 /// The precision `information_schema` reported, or "database not exist".

@@ -9,12 +9,13 @@ mod check;
 mod database;
 
 use std::borrow::Borrow;
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 use taos::taos_query::common::Precision;
 
 pub use database::{drop_database, CacheModel, DatabaseOptions, Span};
 
+use crate::child::TagSet;
 use crate::error::{Error, Result};
 use crate::schema::{ColumnDef, TableKind, TableSchema};
 use crate::sql::{
@@ -24,12 +25,22 @@ use crate::table::TdTable;
 
 pub(crate) use check::check_schema;
 
-/// The database a statement for `schema` targets.
+/// The database a statement for `schema` targets: the handle's, or the
+/// struct's `#[taos(database)]`, which must then agree.
 pub(crate) fn resolve_database<'a>(
     explicit: Option<&'a str>,
     schema: &TableSchema,
-) -> Option<&'a str> {
-    explicit.or(schema.database)
+) -> Result<Option<&'a str>> {
+    match (explicit, schema.database) {
+        (Some(handle), Some(declared)) if !handle.eq_ignore_ascii_case(declared) => {
+            Err(Error::DatabaseConflict {
+                table: schema.name,
+                declared,
+                handle: handle.to_owned(),
+            })
+        }
+        (explicit, declared) => Ok(explicit.or(declared)),
+    }
 }
 
 /// `CREATE STABLE IF NOT EXISTS …` for a super table, `CREATE TABLE IF NOT
@@ -72,7 +83,7 @@ pub fn create_table_for(schema: &TableSchema, database: Option<&str>) -> Result<
         TableKind::Super => "CREATE STABLE IF NOT EXISTS ",
         TableKind::Normal => "CREATE TABLE IF NOT EXISTS ",
     });
-    write_table_ref(&mut sql, resolve_database(database, schema), schema.name)?;
+    write_table_ref(&mut sql, resolve_database(database, schema)?, schema.name)?;
     write_definitions(&mut sql, schema.columns, true)?;
     if schema.kind == TableKind::Super {
         sql.push_str(" TAGS");
@@ -149,7 +160,7 @@ pub fn drop_table<T: TdTable>(database: Option<&str>) -> Result<String> {
         TableKind::Super => "DROP STABLE IF EXISTS ",
         TableKind::Normal => "DROP TABLE IF EXISTS ",
     });
-    write_table_ref(&mut sql, resolve_database(database, schema), schema.name)?;
+    write_table_ref(&mut sql, resolve_database(database, schema)?, schema.name)?;
     Ok(sql)
 }
 
@@ -211,7 +222,7 @@ where
             schema.struct_name
         )));
     }
-    let db = resolve_database(database, schema);
+    let db = resolve_database(database, schema)?;
     let mut using = String::from(" USING ");
     write_table_ref(&mut using, db, schema.name)?;
     using.push_str(" (");
@@ -225,7 +236,7 @@ where
 
     let mut statements = Vec::new();
     let mut sql = String::from(HEAD);
-    let mut seen = HashSet::new();
+    let mut seen: HashMap<String, TagSet> = HashMap::new();
     let mut name = String::new();
     let mut clause = String::new();
     for (index, row) in rows.into_iter().enumerate() {
@@ -233,7 +244,8 @@ where
         name.clear();
         row.write_table_name(&mut name);
         name.make_ascii_lowercase();
-        if seen.contains(name.as_str()) {
+        if let Some(tags) = seen.get(name.as_str()) {
+            tags.check(row, index, &name)?;
             continue;
         }
         clause.clear();
@@ -262,7 +274,7 @@ where
             statements.push(std::mem::replace(&mut sql, String::from(HEAD)));
         }
         sql.push_str(&clause);
-        seen.insert(name.clone());
+        seen.insert(name.clone(), TagSet::of(row, index));
     }
     if sql.len() > HEAD.len() {
         statements.push(sql);

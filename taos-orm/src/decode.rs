@@ -4,6 +4,8 @@
 //! order and extra columns don't matter); each row then reads its cells with
 //! one indexed lookup per field, with no intermediate `Value`s and no serde.
 
+use std::cell::Cell;
+
 use taos::taos_query::common::{Field, RawBlock};
 
 use crate::error::{DecodeReason, Error, Result};
@@ -70,27 +72,44 @@ impl ColumnMap {
     }
 
     /// Decodes every row of `block`, appending to `out`.
+    /// Rows already in `out` count as earlier rows of the result, so an
+    /// error names the failing row's index in the whole result.
     pub(crate) fn decode_block<T: TdRow>(&self, block: &RawBlock, out: &mut Vec<T>) -> Result<()> {
-        T::from_rows(&BlockColumns { map: self, block }, out).map_err(|e| self.error(e))
+        let before = out.len();
+        let failed = Cell::new(None);
+        let columns = BlockColumns {
+            map: self,
+            block,
+            failed: &failed,
+        };
+        T::from_rows(&columns, out).map_err(|e| self.error(e, failed.get().map(|r| before + r)))
     }
 
-    /// Decodes one row of `block`.
-    pub(crate) fn decode_row<T: TdRow>(&self, block: &RawBlock, row: usize) -> Result<T> {
+    /// Decodes row `row` of `block`, row `index` of the whole result.
+    pub(crate) fn decode_row<T: TdRow>(
+        &self,
+        block: &RawBlock,
+        row: usize,
+        index: usize,
+    ) -> Result<T> {
+        let failed = Cell::new(None);
         T::from_row(&BlockRow {
             map: self,
             block,
             row,
+            failed: &failed,
         })
-        .map_err(|e| self.error(e))
+        .map_err(|e| self.error(e, failed.get().map(|_| index)))
     }
 
-    fn error(&self, e: ReadFieldError) -> Error {
+    fn error(&self, e: ReadFieldError, row: Option<usize>) -> Error {
         let field = &self.read_fields[e.index];
         let column = match self.columns.get(e.index).copied().flatten() {
             Some(i) => self.names[i].clone(),
             None => field.column.to_owned(),
         };
         Error::Decode {
+            row,
             struct_name: self.struct_name,
             field: field.field,
             rust_type: field.rust_type,
@@ -107,6 +126,8 @@ impl ColumnMap {
 struct BlockColumns<'a> {
     map: &'a ColumnMap,
     block: &'a RawBlock,
+    /// The block row a value failed in, when one did.
+    failed: &'a Cell<Option<usize>>,
 }
 
 impl ColumnSource for BlockColumns<'_> {
@@ -125,8 +146,10 @@ impl ColumnSource for BlockColumns<'_> {
             .ok_or_else(|| err(ReadFieldErrorKind::MissingColumn))?;
         let view = &self.block.column_views()[col];
         let mut out = Vec::with_capacity(view.len());
-        T::extend_from_column(view, &mut out)
-            .map_err(|(_, e)| err(ReadFieldErrorKind::Value(e)))?;
+        T::extend_from_column(view, &mut out).map_err(|(row, e)| {
+            self.failed.set(Some(row));
+            err(ReadFieldErrorKind::Value(e))
+        })?;
         Ok(out)
     }
 
@@ -140,6 +163,7 @@ impl ColumnSource for BlockColumns<'_> {
             map: self.map,
             block: self.block,
             row,
+            failed: self.failed,
         }
     }
 }
@@ -149,6 +173,7 @@ struct BlockRow<'a> {
     map: &'a ColumnMap,
     block: &'a RawBlock,
     row: usize,
+    failed: &'a Cell<Option<usize>>,
 }
 
 impl RowSource for BlockRow<'_> {
@@ -168,6 +193,9 @@ impl RowSource for BlockRow<'_> {
                 self.row
             ))))
         })?;
-        T::from_value(value).map_err(|e| err(ReadFieldErrorKind::Value(e)))
+        T::from_value(value).map_err(|e| {
+            self.failed.set(Some(self.row));
+            err(ReadFieldErrorKind::Value(e))
+        })
     }
 }

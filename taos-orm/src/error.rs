@@ -54,9 +54,60 @@ pub enum Error {
         max: usize,
     },
 
+    /// Two rows of one insert map to the same child table (the name
+    /// template gave both the same name, or names differing only in case)
+    /// with different tags. TDengine would keep the first row's tags for
+    /// both, so nothing is sent.
+    #[error(
+        "rows {first_row} and {row} of `{table}` both go to child table `{child}` but carry \
+         different tags; make the child name tell their tags apart"
+    )]
+    ChildTableConflict {
+        /// The super table.
+        table: &'static str,
+        /// The child table name both rows map to (lowercased, as TDengine stores it).
+        child: String,
+        /// The first row with that name.
+        first_row: usize,
+        /// The row whose tags differ.
+        row: usize,
+    },
+
+    /// A struct declares `#[taos(database = ...)]` and is used through a
+    /// handle on another database.
+    #[error(
+        "`{table}` is declared in database `{declared}` but used through a handle on `{handle}`"
+    )]
+    DatabaseConflict {
+        /// The struct's table.
+        table: &'static str,
+        /// Its `#[taos(database = ...)]`.
+        declared: &'static str,
+        /// The handle's database.
+        handle: String,
+    },
+
+    /// A database exists with another timestamp precision than the one
+    /// [`Database::create`](crate::Database::create) asked for.
+    #[error("database `{database}` exists with precision {found}, not the {requested} asked for")]
+    PrecisionConflict {
+        /// The database.
+        database: String,
+        /// The precision asked for.
+        requested: &'static str,
+        /// The precision it has.
+        found: &'static str,
+    },
+
     /// A result column could not be read into a struct field.
-    #[error("cannot read `{struct_name}.{field}` ({rust_type}) from column `{column}`: {reason}")]
+    #[error(
+        "cannot read `{struct_name}.{field}` ({rust_type}) from column `{column}`{}: {reason}",
+        row.map(|r| format!(" of result row {r}")).unwrap_or_default()
+    )]
     Decode {
+        /// The result row (from 0) whose value failed; `None` when the
+        /// whole column is missing.
+        row: Option<usize>,
         /// The target struct.
         struct_name: &'static str,
         /// The field.

@@ -9,6 +9,7 @@ extern crate self as taos_orm;
 
 pub mod bind;
 pub mod blocking;
+mod child;
 mod connection;
 mod database;
 pub mod ddl;

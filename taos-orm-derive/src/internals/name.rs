@@ -79,6 +79,13 @@ pub(crate) fn parse_template(template: &str) -> Result<Vec<Part>, String> {
                 if !text.is_empty() {
                     parts.push(Part::Text(std::mem::take(&mut text)));
                 }
+                if let Some(Part::Field(before)) = parts.last() {
+                    return Err(format!(
+                        "`{{{before}}}{{{field}}}`: two fields with nothing between them can give \
+                         different tags one name (1 and 23, 12 and 3: both `123`); put text \
+                         between them, as in `{{{before}}}_{{{field}}}`"
+                    ));
+                }
                 parts.push(Part::Field(
                     field.strip_prefix("r#").unwrap_or(&field).to_owned(),
                 ));

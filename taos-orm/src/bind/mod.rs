@@ -263,9 +263,10 @@ async fn prepare(taos: &taos::Taos, sql: &str) -> Result<Stmt> {
 /// `INSERT INTO ? [USING `db`.`stb` TAGS(?,…)] (`c1`,…) VALUES(?,…)`.
 pub(crate) fn prepare_sql(schema: &TableSchema, database: &str, using: bool) -> Result<String> {
     let mut sql = String::from("INSERT INTO ? ");
+    let database = crate::ddl::resolve_database(Some(database), schema)?;
     if using && schema.kind == TableKind::Super {
         sql.push_str("USING ");
-        write_table_ref(&mut sql, Some(database), schema.name)?;
+        write_table_ref(&mut sql, database, schema.name)?;
         sql.push_str(" TAGS(");
         push_marks(&mut sql, schema.tags.len());
         sql.push_str(") ");

@@ -7,6 +7,7 @@ use taos::taos_query::common::{ColumnView, Precision, Value as TaosValue};
 
 use super::columns::ColumnBuffers;
 use super::tags::tag_values;
+use crate::child::TagSet;
 use crate::error::{Error, Result};
 use crate::schema::TableKind;
 use crate::sql::{check_ident, NameKind};
@@ -64,18 +65,28 @@ where
     let schema = T::SCHEMA;
     let mut by_name: HashMap<String, usize, BuildHasherDefault<NameHasher>> = HashMap::default();
     let mut groups: Vec<(String, Vec<(usize, &T)>)> = Vec::new();
+    let mut group_tags: Vec<TagSet> = Vec::new();
+    let with_tags = schema.kind == TableKind::Super;
     let mut name = String::new();
     for (index, row) in rows.into_iter().enumerate() {
         name.clear();
         row.write_table_name(&mut name);
         name.make_ascii_lowercase();
         let group = match by_name.get(name.as_str()) {
-            Some(&g) => g,
+            Some(&g) => {
+                if with_tags {
+                    group_tags[g].check(row, index, &name)?;
+                }
+                g
+            }
             None => {
                 check_ident(&name, NameKind::Table)
                     .map_err(|e| Error::InvalidArgument(format!("row {index}: {e}")))?;
                 by_name.insert(name.clone(), groups.len());
                 groups.push((name.clone(), Vec::new()));
+                if with_tags {
+                    group_tags.push(TagSet::of(row, index));
+                }
                 groups.len() - 1
             }
         };

@@ -181,6 +181,11 @@ impl DatabaseOptions {
         &self.name
     }
 
+    /// The precision asked for, if any.
+    pub(crate) fn precision_asked(&self) -> Option<Precision> {
+        self.precision
+    }
+
     /// The precision the database will have (ms unless set).
     pub fn effective_precision(&self) -> Precision {
         self.precision.unwrap_or_default()

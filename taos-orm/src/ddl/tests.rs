@@ -29,19 +29,25 @@ fn create_with_every_option() {
 }
 
 #[test]
-fn explicit_database_overrides_the_schema() {
-    let sql = create_table::<Everything>(Some("other")).unwrap();
+fn a_declared_database_conflicts_with_another_explicit_one() {
+    let err = create_table::<Everything>(Some("other")).unwrap_err();
     assert!(
-        sql.starts_with("CREATE STABLE IF NOT EXISTS `other`.`everything` ("),
+        matches!(err, Error::DatabaseConflict { declared: "lab", ref handle, .. } if handle == "other"),
+        "{err}"
+    );
+    assert!(matches!(
+        drop_table::<Everything>(Some("x")),
+        Err(Error::DatabaseConflict { .. })
+    ));
+    // The same database, in any case, is no conflict.
+    let sql = create_table::<Everything>(Some("LAB")).unwrap();
+    assert!(
+        sql.starts_with("CREATE STABLE IF NOT EXISTS `lab`.`everything` ("),
         "{sql}"
     );
     assert_eq!(
         drop_table::<Everything>(None).unwrap(),
         "DROP STABLE IF EXISTS `lab`.`everything`"
-    );
-    assert_eq!(
-        drop_table::<Everything>(Some("x")).unwrap(),
-        "DROP STABLE IF EXISTS `x`.`everything`"
     );
 }
 

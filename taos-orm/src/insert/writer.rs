@@ -11,6 +11,7 @@ use std::marker::PhantomData;
 use taos::taos_query::common::Precision;
 
 use super::InsertBatch;
+use crate::child::TagSet;
 use crate::ddl::{check_schema, resolve_database};
 use crate::error::{Error, Result};
 use crate::schema::{TableKind, TableSchema};
@@ -29,6 +30,8 @@ const MAX_IDLE_BUFFER: usize = 64 * 1024;
 /// the rows pending for it.
 struct Table {
     name: String,
+    /// The first row's tags (super tables only).
+    tags: Option<TagSet>,
     /// ` `db`.`d1` USING … TAGS (…) (`ts`,…) VALUES `
     header: String,
     values: String,
@@ -97,7 +100,7 @@ impl<T: TdTable> InsertWriter<T> {
         let schema = T::SCHEMA;
         check_schema(schema)?;
         let mut db_prefix = String::new();
-        if let Some(db) = resolve_database(database, schema) {
+        if let Some(db) = resolve_database(database, schema)? {
             write_ident(&mut db_prefix, db, NameKind::Database)?;
             db_prefix.push('.');
         }
@@ -273,6 +276,7 @@ impl<T: TdTable> InsertWriter<T> {
                 &mut tables[*old],
                 Table {
                     name: String::new(),
+                    tags: None,
                     header: String::new(),
                     values: String::new(),
                     rows: Vec::new(),
@@ -290,6 +294,9 @@ impl<T: TdTable> InsertWriter<T> {
         row.write_table_name(&mut self.name_buf);
         self.name_buf.make_ascii_lowercase();
         if let Some(&known) = self.by_name.get(self.name_buf.as_str()) {
+            if let Some(tags) = &self.tables[known].tags {
+                tags.check(row, index, &self.name_buf)?;
+            }
             return Ok(known);
         }
         check_ident(&self.name_buf, NameKind::Table)
@@ -308,8 +315,10 @@ impl<T: TdTable> InsertWriter<T> {
         }
         header.push_str(&self.columns);
         let id = self.tables.len();
+        let tags = (self.schema.kind == TableKind::Super).then(|| TagSet::of(row, index));
         self.tables.push(Table {
             name: self.name_buf.clone(),
+            tags,
             header,
             values: String::new(),
             rows: Vec::new(),

@@ -278,7 +278,9 @@ async fn send<T: TdTable + Send + 'static, C: Connection>(
 /// The input row of a client-side refusal no retry can cure.
 fn never_writable(error: &Error) -> Option<usize> {
     match error {
-        Error::InvalidValue { row, .. } | Error::RowTooLarge { row, .. } => Some(*row),
+        Error::InvalidValue { row, .. }
+        | Error::RowTooLarge { row, .. }
+        | Error::ChildTableConflict { row, .. } => Some(*row),
         _ => None,
     }
 }
