@@ -559,4 +559,82 @@ mod tests {
             Request::FetchRaw { req_id: 4, id: 2 }
         );
     }
+
+    /// Any bytes, and any text, decode to some request (an error one at
+    /// worst) without panicking: a hostile client cannot take the
+    /// emulator down with a frame. Bounded; `PROPTEST_CASES` runs more.
+    mod fuzz {
+        use proptest::prelude::*;
+
+        use super::*;
+
+        fn frames() -> impl Strategy<Value = Vec<u8>> {
+            // Real headers with random bodies hit the decoders past the
+            // header checks; fully random bytes hit the checks themselves.
+            let action = prop::sample::select(vec![1u64, 2, 3, 4, 5, 6, 7, 8, 9, 10, 0xFFFF]);
+            prop_oneof![
+                prop::collection::vec(any::<u8>(), 0..64),
+                (
+                    any::<u64>(),
+                    any::<u64>(),
+                    action,
+                    prop::collection::vec(any::<u8>(), 0..96)
+                )
+                    .prop_map(|(req, id, action, body)| {
+                        let mut f = header(req, id, action);
+                        f.extend_from_slice(&body);
+                        f
+                    }),
+            ]
+        }
+
+        fn texts() -> impl Strategy<Value = String> {
+            let action = prop::sample::select(vec![
+                "conn",
+                "query",
+                "fetch",
+                "fetch_block",
+                "free_result",
+                "version",
+                "insert",
+                "init",
+                "prepare",
+                "set_table_name",
+                "set_tags",
+                "bind",
+                "add_batch",
+                "exec",
+                "close",
+                "stmt2_init",
+                "nope",
+            ]);
+            prop_oneof![
+                any::<String>(),
+                (action, any::<u64>(), ".{0,24}", any::<i64>()).prop_map(|(a, id, text, n)| {
+                    format!(
+                        r#"{{"action":"{a}","args":{{"req_id":{id},"sql":{text:?},"id":{n},"stmt_id":{n},"name":{text:?},"tags":[{n}],"columns":[[{n}]]}}}}"#
+                    )
+                }),
+            ]
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig {
+                cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(512),
+                failure_persistence: None,
+                ..ProptestConfig::default()
+            })]
+
+            #[test]
+            fn binary_frames_never_panic(frame in frames()) {
+                let _ = parse_binary(frame.into());
+            }
+
+            #[test]
+            fn text_frames_never_panic(text in texts()) {
+                let request = parse_text(&text);
+                let _ = request.action_and_req_id();
+            }
+        }
+    }
 }
