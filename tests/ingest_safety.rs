@@ -363,3 +363,41 @@ async fn end_on_one_handle_does_not_wait_for_the_others() -> taos_orm::Result<()
     assert_eq!(db.count::<Marked>().await?, 10);
     db.drop_database().await
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn end_is_answered_while_the_buffer_is_full_and_flushes_fail() {
+    let taos = taos_orm::connect(&common::dsn()).await.unwrap();
+    let db = Database::new(
+        Arc::new(taos),
+        common::unique_db("absent"),
+        taos_orm::Precision::Millisecond,
+    );
+    let options = InserterOptions::default()
+        .max_rows(10)
+        .max_buffered_rows(10)
+        .retry(Retry::NONE);
+    let handle = Inserter::new(db, options).spawn(4);
+    let rows = marked(30, 3, 1_700_000_000_000);
+    let producer = {
+        let handle = handle.clone();
+        let rows = rows.clone();
+        tokio::spawn(async move {
+            let mut back = Vec::new();
+            for row in rows {
+                if let Err(row) = handle.write(row).await {
+                    back.push(row);
+                }
+            }
+            back
+        })
+    };
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let ended = tokio::time::timeout(Duration::from_secs(10), handle.end())
+        .await
+        .expect("end is answered though the buffer is full");
+    let err = ended.unwrap_err();
+    let back = producer.await.unwrap();
+    let mut all: Vec<Marked> = err.unwritten.into_iter().chain(back).collect();
+    all.sort_by_key(|r| r.mark[1..r.mark.len() - 1].parse::<usize>().unwrap());
+    assert_eq!(all, rows, "every row is handed back, once");
+}

@@ -8,8 +8,10 @@ use crate::connection::Connection;
 use crate::error::{Error, Result};
 use crate::table::TdTable;
 
-enum Message<T> {
-    Row(T),
+/// Requests that must get through while rows wait: they travel beside
+/// the bounded row channel, so `end` or `stats` is answered even when the
+/// buffer is full and flushes keep failing.
+enum Control<T> {
     Flush(oneshot::Sender<Result<FlushReport>>),
     Stats(oneshot::Sender<InserterStats>),
     End(oneshot::Sender<Ended<T>>),
@@ -33,7 +35,8 @@ enum Message<T> {
 /// `on_drop` hook, or to [`take_orphaned`](super::take_orphaned), with an
 /// error in the log.
 pub struct InserterHandle<T> {
-    tx: mpsc::Sender<Message<T>>,
+    rows: mpsc::Sender<T>,
+    control: mpsc::UnboundedSender<Control<T>>,
 }
 
 type Ended<T> = Result<InserterStats, EndError<T>>;
@@ -41,7 +44,8 @@ type Ended<T> = Result<InserterStats, EndError<T>>;
 impl<T> Clone for InserterHandle<T> {
     fn clone(&self) -> Self {
         InserterHandle {
-            tx: self.tx.clone(),
+            rows: self.rows.clone(),
+            control: self.control.clone(),
         }
     }
 }
@@ -96,9 +100,14 @@ where
     /// # Ok(()) }
     /// ```
     pub fn spawn(self, channel: usize) -> InserterHandle<T> {
-        let (tx, rx) = mpsc::channel(channel.max(1));
-        tokio::spawn(run(Task { inserter: self, rx }));
-        InserterHandle { tx }
+        let (rows, rows_rx) = mpsc::channel(channel.max(1));
+        let (control, control_rx) = mpsc::unbounded_channel();
+        tokio::spawn(run(Task {
+            inserter: self,
+            rows: rows_rx,
+            control: control_rx,
+        }));
+        InserterHandle { rows, control }
     }
 }
 
@@ -107,17 +116,24 @@ where
 /// hands every row it holds over (`on_drop` or the orphan store).
 struct Task<T: TdTable + Send + 'static, C: Connection> {
     inserter: Inserter<T, C>,
-    rx: mpsc::Receiver<Message<T>>,
+    rows: mpsc::Receiver<T>,
+    control: mpsc::UnboundedReceiver<Control<T>>,
+}
+
+impl<T: TdTable + Send + 'static, C: Connection> Task<T, C> {
+    /// Moves every row waiting in the channel into the buffer, past its
+    /// cap if need be: they were accepted by `write` already.
+    fn take_waiting_rows(&mut self) {
+        while let Ok(row) = self.rows.try_recv() {
+            self.inserter.push(row);
+        }
+    }
 }
 
 impl<T: TdTable + Send + 'static, C: Connection> Drop for Task<T, C> {
     fn drop(&mut self) {
-        self.rx.close();
-        while let Ok(message) = self.rx.try_recv() {
-            if let Message::Row(row) = message {
-                self.inserter.push(row);
-            }
-        }
+        self.rows.close();
+        self.take_waiting_rows();
     }
 }
 
@@ -126,8 +142,8 @@ where
     T: TdTable + Send + Sync + 'static,
     C: Connection + 'static,
 {
-    let inserter = &mut task.inserter;
     let end = loop {
+        let inserter = &mut task.inserter;
         let full = inserter.pending.len() >= inserter.options.max_buffered_rows;
         let wait = inserter.time_left();
         let timer = async {
@@ -137,20 +153,27 @@ where
             }
         };
         tokio::select! {
-            message = task.rx.recv(), if !full => match message {
-                Some(Message::Row(row)) => {
+            biased;
+            control = task.control.recv() => match control {
+                Some(Control::Flush(reply)) => {
+                    // Everything written before the flush was asked for.
+                    task.take_waiting_rows();
+                    let _ = reply.send(task.inserter.flush().await);
+                }
+                Some(Control::Stats(reply)) => {
+                    let _ = reply.send(task.inserter.stats());
+                }
+                Some(Control::End(reply)) => break Some(reply),
+                // Every handle is gone (they hold both channels).
+                None => break None,
+            },
+            row = task.rows.recv(), if !full => match row {
+                Some(row) => {
                     inserter.push(row);
                     if inserter.flush_due() {
                         let _ = inserter.flush().await;
                     }
                 }
-                Some(Message::Flush(reply)) => {
-                    let _ = reply.send(inserter.flush().await);
-                }
-                Some(Message::Stats(reply)) => {
-                    let _ = reply.send(inserter.stats());
-                }
-                Some(Message::End(reply)) => break Some(reply),
                 None => break None,
             },
             () = timer => {
@@ -167,29 +190,24 @@ where
         }
     };
     // Stop taking rows; those already sent are the inserter's.
-    task.rx.close();
-    let mut waiting = Vec::new();
-    while let Some(message) = task.rx.recv().await {
-        match message {
-            Message::Row(row) => inserter.push(row),
-            Message::Stats(reply) => {
-                let _ = reply.send(inserter.stats());
-            }
-            other => waiting.push(other),
-        }
-    }
-    let result = inserter.flush().await;
-    for message in waiting {
-        match message {
-            Message::Flush(reply) => {
+    task.rows.close();
+    task.take_waiting_rows();
+    task.control.close();
+    let result = task.inserter.flush().await;
+    while let Ok(control) = task.control.try_recv() {
+        match control {
+            Control::Flush(reply) => {
                 let _ = reply.send(Err(Error::InserterClosed));
             }
-            Message::End(reply) => {
+            Control::Stats(reply) => {
+                let _ = reply.send(task.inserter.stats());
+            }
+            Control::End(reply) => {
                 let _ = reply.send(Err(closed(Error::InserterClosed)));
             }
-            _ => {}
         }
     }
+    let inserter = &mut task.inserter;
     match end {
         Some(reply) => {
             let ended = inserter.conclude(result);
@@ -224,18 +242,17 @@ impl<T: Send + 'static> InserterHandle<T> {
     ///
     /// The row back when the inserter has stopped.
     pub async fn write(&self, row: T) -> Result<(), T> {
-        match self.tx.send(Message::Row(row)).await {
-            Err(mpsc::error::SendError(Message::Row(row))) => Err(row),
-            _ => Ok(()),
-        }
+        self.rows
+            .send(row)
+            .await
+            .map_err(|mpsc::error::SendError(row)| row)
     }
 
     /// Flushes everything the inserter holds now.
     pub async fn flush(&self) -> Result<FlushReport> {
         let (reply, answer) = oneshot::channel();
-        self.tx
-            .send(Message::Flush(reply))
-            .await
+        self.control
+            .send(Control::Flush(reply))
             .map_err(|_| Error::InserterClosed)?;
         answer.await.map_err(|_| Error::InserterClosed)?
     }
@@ -243,9 +260,8 @@ impl<T: Send + 'static> InserterHandle<T> {
     /// The inserter's counters.
     pub async fn stats(&self) -> Result<InserterStats> {
         let (reply, answer) = oneshot::channel();
-        self.tx
-            .send(Message::Stats(reply))
-            .await
+        self.control
+            .send(Control::Stats(reply))
             .map_err(|_| Error::InserterClosed)?;
         answer.await.map_err(|_| Error::InserterClosed)
     }
@@ -261,7 +277,7 @@ impl<T: Send + 'static> InserterHandle<T> {
     /// a panic: its rows went to `on_drop` or the orphan store).
     pub async fn end(self) -> Result<InserterStats, EndError<T>> {
         let (reply, answer) = oneshot::channel();
-        if self.tx.send(Message::End(reply)).await.is_err() {
+        if self.control.send(Control::End(reply)).is_err() {
             return Err(closed(Error::InserterClosed));
         }
         match answer.await {
