@@ -90,13 +90,14 @@ impl Engine {
                 }
             }
         }
-        let mut cat = self.catalog.write();
+        let mut guard = self.catalog.write();
+        let cat = std::sync::Arc::make_mut(&mut guard);
         let mut staged = Vec::with_capacity(batches.len());
         let mut creating: HashMap<(String, String), String> = HashMap::new();
         for ((src, target), batch) in heads.iter().zip(batches) {
-            staged.push(stage(&cat, session, src, target, batch, &mut creating)?);
+            staged.push(stage(cat, session, src, target, batch, &mut creating)?);
         }
-        Ok(apply(&mut cat, staged))
+        Ok(apply(cat, staged))
     }
 }
 
@@ -388,7 +389,7 @@ fn apply(cat: &mut Catalog, staged: Vec<Staged>) -> usize {
         for c in cols.iter_mut().flatten() {
             c.resize(n, Value::Null);
         }
-        let data = &mut table.data;
+        let data = std::sync::Arc::make_mut(&mut table.data);
         let ascending = s.ts.windows(2).all(|w| w[0] < w[1]);
         let after_last = match (data.ts.last(), s.ts.first()) {
             (Some(&last), Some(&first)) => last < first,

@@ -182,7 +182,9 @@ pub struct Table {
     /// Kind.
     pub kind: TableKind,
     /// Rows.
-    pub data: TableData,
+    /// Shared with the snapshots readers hold; a write copies it only
+    /// while one does (`Arc::make_mut`).
+    pub data: std::sync::Arc<TableData>,
     /// Creation time (ms).
     pub create_time: i64,
     /// Unique id.
@@ -229,7 +231,7 @@ impl Database {
 }
 
 /// All databases.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Catalog {
     /// By name.
     pub dbs: HashMap<String, Database>,

@@ -173,10 +173,9 @@ pub fn insert(
         let w = b.ncols - 1;
         let mut cells = b.cells;
         let order = merge_same_key(&b.ts, &mut cells, w, b.composite);
+        let data = std::sync::Arc::make_mut(&mut table.data);
         for i in order {
-            table
-                .data
-                .upsert(b.ts[i], &mut cells[i * w..(i + 1) * w], b.composite);
+            data.upsert(b.ts[i], &mut cells[i * w..(i + 1) * w], b.composite);
         }
     }
     Ok(rows)
@@ -501,7 +500,7 @@ pub fn insert_select(
         .and_then(|db| db.tables.get_mut(&table.name))
         .ok_or_else(table_not_exist)?;
     for (ts, mut cells) in staged {
-        t.data.upsert(ts, &mut cells, composite);
+        std::sync::Arc::make_mut(&mut t.data).upsert(ts, &mut cells, composite);
     }
     Ok(n)
 }

@@ -23,6 +23,8 @@ pub mod value;
 use crate::api::{Executor, Output, Session, TdError};
 use crate::sql::ast::Statement;
 use catalog::Catalog;
+use std::sync::Arc;
+
 use parking_lot::RwLock;
 
 /// The engine shared by every connection of an emulator.
@@ -44,7 +46,10 @@ use parking_lot::RwLock;
 /// ```
 #[derive(Debug, Default)]
 pub struct Engine {
-    catalog: RwLock<Catalog>,
+    /// Readers take a snapshot and let go of the lock at once, so a long
+    /// query never holds writers up; a writer changes the catalog in
+    /// place, or a copy of it while snapshots share it.
+    catalog: RwLock<Arc<Catalog>>,
 }
 
 impl Engine {
@@ -79,11 +84,16 @@ impl Executor for Engine {
 }
 
 impl Engine {
+    /// The catalog as it is now, for one reader, without holding the lock.
+    fn snapshot(&self) -> Arc<Catalog> {
+        Arc::clone(&self.catalog.read())
+    }
+
     fn run(&self, session: &mut Session, parsed: &crate::sql::Parsed) -> Result<Output, TdError> {
         let src = parsed.src.as_str();
         match &parsed.stmt {
             Statement::Select(s) => {
-                let cat = self.catalog.read();
+                let cat = self.snapshot();
                 query::select(&cat, session, s).map(Output::Rows)
             }
             Statement::InsertSelect {
@@ -91,28 +101,31 @@ impl Engine {
                 columns,
                 select,
             } => {
-                let mut cat = self.catalog.write();
-                insert::insert_select(&mut cat, session, table, columns.as_deref(), select)
+                let mut guard = self.catalog.write();
+                let cat = Arc::make_mut(&mut guard);
+                insert::insert_select(cat, session, table, columns.as_deref(), select)
                     .map(Output::Affected)
             }
             Statement::Delete { table, filter } => {
-                let mut cat = self.catalog.write();
-                query::delete(&mut cat, session, table, filter).map(Output::Affected)
+                let mut guard = self.catalog.write();
+                let cat = Arc::make_mut(&mut guard);
+                query::delete(cat, session, table, filter).map(Output::Affected)
             }
             Statement::Insert(targets) => {
-                let mut cat = self.catalog.write();
-                insert::insert(&mut cat, session, src, targets).map(Output::Affected)
+                let mut guard = self.catalog.write();
+                let cat = Arc::make_mut(&mut guard);
+                insert::insert(cat, session, src, targets).map(Output::Affected)
             }
             Statement::Describe(t) => {
-                let cat = self.catalog.read();
+                let cat = self.snapshot();
                 meta::describe(&cat, session, t).map(Output::Rows)
             }
             Statement::Show(what) => {
-                let cat = self.catalog.read();
+                let cat = self.snapshot();
                 meta::show(&cat, session, what).map(Output::Rows)
             }
             Statement::Use(db) => {
-                let cat = self.catalog.read();
+                let cat = self.snapshot();
                 if !cat.dbs.contains_key(db)
                     && db != "information_schema"
                     && db != "performance_schema"
@@ -123,8 +136,9 @@ impl Engine {
                 Ok(Output::Affected(0))
             }
             stmt => {
-                let mut cat = self.catalog.write();
-                ddl_statement(&mut cat, session, src, stmt).map(|()| Output::Affected(0))
+                let mut guard = self.catalog.write();
+                let cat = Arc::make_mut(&mut guard);
+                ddl_statement(cat, session, src, stmt).map(|()| Output::Affected(0))
             }
         }
     }
@@ -170,5 +184,58 @@ fn ddl_statement(
             action,
         } => ddl::alter(cat, session, src, *stable, name, action),
         _ => Err(error::unsupported("statement")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows_of(engine: &Engine, sql: &str) -> usize {
+        match engine.execute(&mut Session::default(), sql) {
+            Ok(Output::Rows(r)) => r.rows,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// A reader's snapshot (what a long query works on) does not hold a
+    /// writer up, and the reader keeps seeing the catalog as it was.
+    #[test]
+    fn writers_do_not_wait_for_readers() {
+        let engine = Arc::new(Engine::default());
+        let mut s = Session::default();
+        for sql in [
+            "CREATE DATABASE w",
+            "CREATE TABLE w.t (ts TIMESTAMP, v INT)",
+            "INSERT INTO w.t VALUES (1700000000000, 1)",
+        ] {
+            engine.execute(&mut s, sql).unwrap();
+        }
+        let held = engine.snapshot();
+        let writer = {
+            let engine = Arc::clone(&engine);
+            std::thread::spawn(move || {
+                let mut s = Session::default();
+                engine
+                    .execute(&mut s, "INSERT INTO w.t VALUES (1700000001000, 2)")
+                    .map(|_| ())
+            })
+        };
+        let started = std::time::Instant::now();
+        while !writer.is_finished() {
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(10),
+                "the writer waits for the reader"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        writer.join().unwrap().unwrap();
+        assert_eq!(
+            held.dbs["w"].tables["t"].data.len(),
+            1,
+            "the snapshot is unchanged"
+        );
+        drop(held);
+        assert_eq!(rows_of(&engine, "SELECT * FROM w.t"), 2);
     }
 }

@@ -118,7 +118,10 @@ fn alter_normal(db: &mut Database, name: &str, action: &AlterAction) -> Result<(
                 return Err(TdError::new(0x2652, "Only tag can be json type"));
             }
             columns.push(column_def(spec)?);
-            data.cols.push(vec![Value::Null; data.len()]);
+            let rows = data.len();
+            std::sync::Arc::make_mut(data)
+                .cols
+                .push(vec![Value::Null; rows]);
         }
         AlterAction::DropColumn(c) => {
             let i = columns
@@ -132,7 +135,7 @@ fn alter_normal(db: &mut Database, name: &str, action: &AlterAction) -> Result<(
                 ));
             }
             columns.remove(i);
-            data.cols.remove(i - 1);
+            std::sync::Arc::make_mut(data).cols.remove(i - 1);
         }
         AlterAction::ModifyColumn(c, dt) => modify_len(columns, c, *dt, invalid_column(c))?,
         AlterAction::RenameColumn(a, b) => {
@@ -271,9 +274,14 @@ fn alter_stable(db: &mut Database, name: &str, action: &AlterAction) -> Result<(
             continue;
         };
         match (&reshape, &mut t.kind) {
-            (Reshape::AddCol, _) => t.data.cols.push(vec![Value::Null; t.data.len()]),
+            (Reshape::AddCol, _) => {
+                let rows = t.data.len();
+                std::sync::Arc::make_mut(&mut t.data)
+                    .cols
+                    .push(vec![Value::Null; rows])
+            }
             (Reshape::DropCol(i), _) => {
-                t.data.cols.remove(*i);
+                std::sync::Arc::make_mut(&mut t.data).cols.remove(*i);
             }
             (Reshape::AddTag, TableKind::Child { tags, .. }) => tags.push(Value::Null),
             (Reshape::DropTag(i), TableKind::Child { tags, .. }) => {

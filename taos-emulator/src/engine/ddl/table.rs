@@ -193,7 +193,7 @@ pub fn create_table(
         Table {
             name: name.name.clone(),
             kind: TableKind::Normal { columns: defs },
-            data: TableData::new(n),
+            data: TableData::new(n).into(),
             create_time: now_ms(),
             uid,
             comment: comment.clone(),
@@ -266,7 +266,7 @@ pub fn insert_child(db: &mut Database, uid: i64, name: &str, stable: &str, tags:
                 stable: stable.to_string(),
                 tags,
             },
-            data: TableData::new(ncols),
+            data: TableData::new(ncols).into(),
             create_time: now_ms(),
             uid,
             comment: None,

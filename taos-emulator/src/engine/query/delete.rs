@@ -67,7 +67,7 @@ pub fn delete(
     for (name, rows) in doomed {
         if let Some(t) = db.tables.get_mut(&name) {
             n += rows.len();
-            t.data.remove_rows(&rows);
+            std::sync::Arc::make_mut(&mut t.data).remove_rows(&rows);
         }
     }
     Ok(n)
