@@ -95,11 +95,7 @@ pub struct Database<C> {
 /// and token included.
 impl<C> std::fmt::Debug for Database<C> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Database")
-            .field("name", &self.name)
-            .field("precision", &self.precision)
-            .field("max_sql_len", &self.max_sql_len)
-            .finish_non_exhaustive()
+        crate::database::debug_handle(f, &self.name, self.precision, self.max_sql_len)
     }
 }
 

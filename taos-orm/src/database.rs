@@ -66,12 +66,22 @@ pub struct Database<C> {
 /// and token included.
 impl<C> std::fmt::Debug for Database<C> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Database")
-            .field("name", &self.name)
-            .field("precision", &self.precision)
-            .field("max_sql_len", &self.max_sql_len)
-            .finish_non_exhaustive()
+        debug_handle(f, &self.name, self.precision, self.max_sql_len)
     }
+}
+
+/// The `Debug` of a database handle, async or blocking: its settings.
+pub(crate) fn debug_handle(
+    f: &mut std::fmt::Formatter<'_>,
+    name: &str,
+    precision: Precision,
+    max_sql_len: usize,
+) -> std::fmt::Result {
+    f.debug_struct("Database")
+        .field("name", &name)
+        .field("precision", &precision)
+        .field("max_sql_len", &max_sql_len)
+        .finish_non_exhaustive()
 }
 
 /// What an insert wrote.
