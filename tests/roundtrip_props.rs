@@ -16,7 +16,7 @@ use std::sync::{Arc, OnceLock};
 
 use chrono::{DateTime, TimeZone, Utc};
 use proptest::prelude::*;
-use proptest::test_runner::{Config, RngSeed, TestCaseError, TestRunner};
+use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use taos_orm::{Database, Error, InsertMode, Inserter, InserterOptions, TdRow, TdTable};
 
 type Db = Database<Arc<taos::Taos>>;
@@ -113,21 +113,8 @@ fn runtime() -> &'static tokio::runtime::Runtime {
     })
 }
 
-/// Proptest's settings from `PROPTEST_*`, with 12 cases and a fixed seed
-/// unless `PROPTEST_CASES` / `PROPTEST_RNG_SEED` say otherwise, so that CI
-/// runs the same cases every time.
 fn config() -> Config {
-    let mut config = Config {
-        failure_persistence: None,
-        ..Config::default()
-    };
-    if std::env::var_os("PROPTEST_CASES").is_none() {
-        config.cases = 12;
-    }
-    if std::env::var_os("PROPTEST_RNG_SEED").is_none() {
-        config.rng_seed = RngSeed::Fixed(0x7a05_0123);
-    }
-    config
+    common::proptest_config(12, 0x7a05_0123)
 }
 
 /// Characters that break naive escaping, mixed into any Unicode.

@@ -10,7 +10,7 @@ mod common;
 use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
 
 use proptest::prelude::*;
-use proptest::test_runner::{Config, RngSeed, TestCaseError, TestRunner};
+use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use taos_orm::{Database, Error, Precision, TdTable};
 
 #[derive(Debug, Clone, PartialEq, TdTable)]
@@ -59,17 +59,7 @@ fn line() -> impl Strategy<Value = Line> {
 }
 
 fn config() -> Config {
-    let mut config = Config {
-        failure_persistence: None,
-        ..Config::default()
-    };
-    if std::env::var_os("PROPTEST_CASES").is_none() {
-        config.cases = 16;
-    }
-    if std::env::var_os("PROPTEST_RNG_SEED").is_none() {
-        config.rng_seed = RngSeed::Fixed(0x51_1e5);
-    }
-    config
+    common::proptest_config(16, 0x51_1e5)
 }
 
 #[test]

@@ -111,3 +111,20 @@ impl Drop for TestDb {
         }
     }
 }
+
+/// Proptest's settings for a suite test: `cases` cases from the fixed
+/// `seed`, so CI runs the same cases every time, unless `PROPTEST_CASES` /
+/// `PROPTEST_RNG_SEED` say otherwise; no regression files.
+pub fn proptest_config(cases: u32, seed: u64) -> proptest::test_runner::Config {
+    let mut config = proptest::test_runner::Config {
+        failure_persistence: None,
+        ..proptest::test_runner::Config::default()
+    };
+    if std::env::var_os("PROPTEST_CASES").is_none() {
+        config.cases = cases;
+    }
+    if std::env::var_os("PROPTEST_RNG_SEED").is_none() {
+        config.rng_seed = proptest::test_runner::RngSeed::Fixed(seed);
+    }
+    config
+}
