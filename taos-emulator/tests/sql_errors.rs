@@ -70,6 +70,11 @@ fn check(engine: &Engine, sql: &str) {
     };
     // Ok or Err are both fine; a panic fails the property.
     let _ = engine.execute(&mut s, sql);
+    // And the engine still answers: no lock was left poisoned.
+    assert!(
+        engine.execute(&mut s, "SELECT COUNT(*) FROM d.st").is_ok(),
+        "{sql}"
+    );
 }
 
 fn fuzz_engine() -> Engine {
@@ -195,6 +200,19 @@ const TOKENS: &[&str] = &[
     "soffset",
     "tags",
     "percentile(v, 50)",
+    "event_window start with v > 0 end with v < 0",
+    "count_window(2)",
+    "interp(v)",
+    "range(0, 1)",
+    "every(1s)",
+    "match",
+    "1e400",
+    "9223372036854775808",
+    "double",
+    "nchar(2)",
+    "varbinary(3)",
+    "geometry(20)",
+    "?",
 ];
 
 proptest! {
