@@ -4,20 +4,22 @@
 //! Call it from plain threads: the `taos` client's sync API blocks on its own
 //! runtime and must not be called from inside an async task.
 
+use std::borrow::Cow;
 use std::ops::Deref;
 use std::sync::Arc;
 
 use taos::sync::{Fetchable, Queryable};
-use taos::taos_query::common::{Precision, RawBlock};
+use taos::taos_query::common::Precision;
 use taos::Taos;
 
 use crate::database::{
     count_query, created_precision, insert_failed, parse_precision, precision_query,
 };
 use crate::ddl::{self, DatabaseOptions};
-use crate::decode::ColumnMap;
+use crate::decode::{ColumnMap, RowCursor};
 use crate::error::{Error, Result};
 use crate::insert::{InsertSql, MAX_SQL_LEN};
+use crate::query::RawQuery;
 use crate::table::{TdRow, TdTable};
 use crate::InsertReport;
 
@@ -235,6 +237,12 @@ impl<C: SyncConnection> Database<C> {
         Ok(self.conn.acquire()?.exec(sql)?)
     }
 
+    /// A hand-written statement whose `?` placeholders take bound values
+    /// (the twin of [`crate::Database::query`]; see [`RawQuery`]).
+    pub fn query(&self, sql: impl Into<Cow<'static, str>>) -> RawQuery<'_, Self> {
+        RawQuery::new(self, sql.into())
+    }
+
     /// Runs a query and reads every row into `T`, mapping columns by name.
     pub fn fetch_all<T: TdRow>(&self, sql: &str) -> Result<Vec<T>> {
         let guard = self.conn.acquire()?;
@@ -265,18 +273,16 @@ impl<C: SyncConnection> Database<C> {
         self.fetch_optional(sql)?.ok_or(Error::NoRows)
     }
 
-    /// Runs a query and iterates its rows, holding one raw block at a time.
+    /// Runs a query and iterates its rows, holding one raw block at a time
+    /// (the twin of [`crate::Database::stream`]).
     pub fn iter<T: TdRow>(&self, sql: &str) -> Result<RowIter<'_, C, T>> {
         let guard = self.conn.acquire()?;
         let rs = guard.query(sql)?;
-        let map = ColumnMap::new::<T>(rs.fields());
+        let rows = RowCursor::new::<T>(rs.fields());
         Ok(RowIter {
             _guard: guard,
             rs,
-            map,
-            block: None,
-            row: 0,
-            index: 0,
+            rows,
             done: false,
             _marker: std::marker::PhantomData,
         })
@@ -287,45 +293,38 @@ impl<C: SyncConnection> Database<C> {
 pub struct RowIter<'a, C: SyncConnection + 'a, T> {
     _guard: C::Guard<'a>,
     rs: taos::ResultSet,
-    map: ColumnMap,
-    block: Option<RawBlock>,
-    row: usize,
-    /// Rows yielded so far: the next row's index in the result.
-    index: usize,
+    rows: RowCursor,
     done: bool,
     _marker: std::marker::PhantomData<fn() -> T>,
+}
+
+impl<C: SyncConnection, T> std::fmt::Debug for RowIter<'_, C, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RowIter")
+            .field("done", &self.done)
+            .finish_non_exhaustive()
+    }
 }
 
 impl<C: SyncConnection, T: TdRow> Iterator for RowIter<'_, C, T> {
     type Item = Result<T>;
 
     fn next(&mut self) -> Option<Result<T>> {
-        if self.done {
-            return None;
-        }
-        loop {
-            if let Some(block) = &self.block {
-                if self.row < block.nrows() {
-                    let value = self.map.decode_row::<T>(block, self.row, self.index);
-                    self.row += 1;
-                    self.index += 1;
-                    return Some(value);
-                }
+        while !self.done {
+            if let Some(value) = self.rows.next_in_block::<T>() {
+                // Like the async stream, the first error ends the rows.
+                self.done = value.is_err();
+                return Some(value);
             }
             match self.rs.fetch_raw_block() {
-                Ok(Some(block)) => {
-                    self.block = Some(block);
-                    self.row = 0;
-                }
-                Ok(None) => {
-                    self.done = true;
-                    return None;
-                }
+                Ok(Some(block)) => self.rows.set_block(block),
+                Ok(None) => self.done = true,
                 Err(e) => {
                     self.done = true;
                     return Some(Err(e.into()));
                 }
             }
         }
+        None
     }
 }

@@ -1,5 +1,6 @@
 //! The async handle on one database: every typed operation goes through it.
 
+use std::borrow::Cow;
 use std::time::Instant;
 
 use futures::Stream;
@@ -9,10 +10,11 @@ use tracing::Instrument;
 
 use crate::connection::Connection;
 use crate::ddl::{self, DatabaseOptions};
-use crate::decode::ColumnMap;
+use crate::decode::{ColumnMap, RowCursor};
 use crate::error::{codes, Error, Result};
 use crate::insert::progress::Progress;
 use crate::insert::{InsertBatch, InsertSql, MAX_SQL_LEN};
+use crate::query::RawQuery;
 use crate::table::{TdRow, TdTable};
 
 /// One database on a connection source ([`Connection`]: a `Taos`, or a pool):
@@ -323,6 +325,24 @@ impl<C: Connection> Database<C> {
         run_exec(&self.conn, sql, statement_kind(sql), &self.name).await
     }
 
+    /// A hand-written statement whose `?` placeholders take the values
+    /// bound with [`RawQuery::bind`], each written as an escaped literal in
+    /// this database's precision; see [`RawQuery`].
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let emulator = taos_emulator::Emulator::start().await?;
+    /// # let taos = taos_orm::connect(&emulator.dsn()).await?;
+    /// # let db = taos_orm::Database::create(&taos, &taos_orm::DatabaseOptions::new("q")).await?;
+    /// let (text,): (String,) = db.query("SELECT CONCAT(?, ?)").bind("it's").bind(" ok").fetch_one().await?;
+    /// assert_eq!(text, "it's ok");
+    /// # Ok(()) }
+    /// ```
+    pub fn query(&self, sql: impl Into<Cow<'static, str>>) -> RawQuery<'_, Self> {
+        RawQuery::new(self, sql.into())
+    }
+
     /// Runs a query and reads every row into `T`, mapping columns by name.
     ///
     /// Column order does not matter and extra columns are ignored. Table
@@ -379,56 +399,59 @@ impl<C: Connection> Database<C> {
 
     /// Runs a query and yields its rows one by one, holding one raw block at a
     /// time: memory stays bounded however large the result.
-    pub fn stream<'a, T: TdRow + 'a>(&'a self, sql: &'a str) -> impl Stream<Item = Result<T>> + 'a {
-        struct Cursor<G> {
+    ///
+    /// The stream owns its SQL (a `&str` is copied), so a function can build
+    /// the statement and return the stream; it borrows only the handle.
+    /// Nothing is sent until the stream is first polled.
+    pub fn stream<'a, T: TdRow + 'a>(&'a self, sql: impl Into<String>) -> RowStream<'a, T> {
+        self.stream_sql(Ok(sql.into()))
+    }
+
+    /// The stream of [`Database::stream`] for a statement that may have
+    /// failed to render: the error is then its only item.
+    pub(crate) fn stream_sql<'a, T: TdRow + 'a>(&'a self, sql: Result<String>) -> RowStream<'a, T> {
+        struct Open<G> {
             // Keeps a pooled connection checked out while its result streams.
             _guard: G,
             rs: taos::ResultSet,
-            map: ColumnMap,
-            block: Option<RawBlock>,
-            row: usize,
-            /// Rows yielded so far: the next row's index in the result.
-            index: usize,
+            rows: RowCursor,
         }
-        futures::stream::try_unfold(
-            None,
-            move |cursor: Option<Cursor<C::Guard<'a>>>| async move {
-                let mut cursor = match cursor {
-                    Some(c) => c,
-                    None => {
+        enum State<G> {
+            Unsent(Result<String>),
+            // Boxed: the state moves in and out of the future at every row.
+            Open(Box<Open<G>>),
+        }
+        let rows = futures::stream::try_unfold(
+            State::Unsent(sql),
+            move |state: State<C::Guard<'a>>| async move {
+                let mut open = match state {
+                    State::Unsent(sql) => {
+                        let sql = sql?;
                         let guard = self.conn.acquire().await?;
-                        let rs = guard.query(sql).await?;
-                        let map = ColumnMap::new::<T>(rs.fields());
-                        Cursor {
+                        let rs = guard.query(&sql).await?;
+                        let rows = RowCursor::new::<T>(rs.fields());
+                        Box::new(Open {
                             _guard: guard,
                             rs,
-                            map,
-                            block: None,
-                            row: 0,
-                            index: 0,
-                        }
+                            rows,
+                        })
                     }
+                    State::Open(open) => open,
                 };
                 loop {
-                    if let Some(block) = &cursor.block {
-                        if cursor.row < block.nrows() {
-                            let value =
-                                cursor
-                                    .map
-                                    .decode_row::<T>(block, cursor.row, cursor.index)?;
-                            cursor.row += 1;
-                            cursor.index += 1;
-                            return Ok(Some((value, Some(cursor))));
-                        }
+                    if let Some(value) = open.rows.next_in_block::<T>() {
+                        return Ok(Some((value?, State::Open(open))));
                     }
-                    cursor.block = next_block(&mut cursor.rs).await?;
-                    cursor.row = 0;
-                    if cursor.block.is_none() {
-                        return Ok(None);
+                    match next_block(&mut open.rs).await? {
+                        Some(block) => open.rows.set_block(block),
+                        None => return Ok(None),
                     }
                 }
             },
-        )
+        );
+        RowStream {
+            rows: Box::pin(rows),
+        }
     }
 
     /// Counts the rows of `T`'s table (all child tables of a super table).
@@ -437,6 +460,35 @@ impl<C: Connection> Database<C> {
         let guard = self.conn.acquire().await?;
         let n: Option<i64> = guard.query_one(&sql).await?;
         Ok(n.unwrap_or(0).max(0) as u64)
+    }
+}
+
+/// The rows of a query as a [`Stream`], decoded one by one from one raw
+/// block at a time ([`Database::stream`], [`crate::query::Query::stream`],
+/// [`crate::query::RawQuery::stream`]).
+///
+/// It owns its statement and borrows only the database handle, so a
+/// function can return it. The first error (sending, fetching or decoding)
+/// is its last item.
+#[must_use = "a stream does nothing unless polled"]
+pub struct RowStream<'a, T> {
+    rows: futures::stream::BoxStream<'a, Result<T>>,
+}
+
+impl<T> Stream for RowStream<'_, T> {
+    type Item = Result<T>;
+
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<T>>> {
+        self.rows.as_mut().poll_next(cx)
+    }
+}
+
+impl<T> std::fmt::Debug for RowStream<'_, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RowStream").finish_non_exhaustive()
     }
 }
 

@@ -102,6 +102,7 @@ impl ColumnMap {
         .map_err(|e| self.error(e, failed.get().map(|_| index)))
     }
 
+    /// The error for `e`, in result row `row` when a value failed.
     fn error(&self, e: ReadFieldError, row: Option<usize>) -> Error {
         let field = &self.read_fields[e.index];
         let column = match self.columns.get(e.index).copied().flatten() {
@@ -119,6 +120,52 @@ impl ColumnMap {
                 ReadFieldErrorKind::Value(v) => DecodeReason::Value(v),
             },
         }
+    }
+}
+
+/// A result read row by row, one raw block at a time: the state shared by
+/// the async stream and the blocking iterator, which differ only in how
+/// they fetch the next block.
+#[derive(Debug)]
+pub(crate) struct RowCursor {
+    map: ColumnMap,
+    block: Option<RawBlock>,
+    /// The next row of `block` to decode.
+    row: usize,
+    /// Rows yielded so far: the next row's index in the whole result.
+    index: usize,
+}
+
+impl RowCursor {
+    pub(crate) fn new<T: TdRow>(fields: &[Field]) -> Self {
+        RowCursor {
+            map: ColumnMap::new::<T>(fields),
+            block: None,
+            row: 0,
+            index: 0,
+        }
+    }
+
+    /// Decodes the next row of the current block; `None` once the block is
+    /// used up (or before the first one), when the caller fetches another.
+    /// A used-up block is released here, before the next one is fetched, so
+    /// at most one block is held.
+    pub(crate) fn next_in_block<T: TdRow>(&mut self) -> Option<Result<T>> {
+        let block = self.block.as_ref()?;
+        if self.row >= block.nrows() {
+            self.block = None;
+            return None;
+        }
+        let value = self.map.decode_row::<T>(block, self.row, self.index);
+        self.row += 1;
+        self.index += 1;
+        Some(value)
+    }
+
+    /// Hands over the next block of the result.
+    pub(crate) fn set_block(&mut self, block: RawBlock) {
+        self.block = Some(block);
+        self.row = 0;
     }
 }
 

@@ -174,6 +174,29 @@ pub enum Error {
     /// The background inserter has stopped: its task ended or panicked.
     #[error("the background inserter has stopped")]
     InserterClosed,
+
+    /// A statement's `?` placeholders and the values bound to it differ in
+    /// number ([`crate::query::RawQuery`], [`crate::query::Cond::raw`]):
+    /// nothing was sent.
+    #[error(
+        "the SQL has {placeholders} `?` placeholder{} but {values} bound value{}",
+        plural(*placeholders),
+        plural(*values)
+    )]
+    BindCount {
+        /// The `?` outside literals, identifiers and comments.
+        placeholders: usize,
+        /// The values bound.
+        values: usize,
+    },
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
 }
 
 /// Why a result column could not be read into a field.

@@ -29,7 +29,7 @@ mod types;
 mod value;
 
 pub use connection::{connect, pool, Connection, Pool};
-pub use database::{Database, InsertReport};
+pub use database::{Database, InsertReport, RowStream};
 pub use ddl::DatabaseOptions;
 pub use decode::decode_block;
 pub use error::{DecodeReason, Error, Result};

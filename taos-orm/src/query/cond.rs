@@ -81,9 +81,11 @@ impl Cond {
 
     /// A hand-written fragment: the escape hatch for SQL the builder does not
     /// cover. `sql` must be a string literal (`&'static str`, so values
-    /// cannot be formatted into it); each `?` outside quotes is replaced by
-    /// the next bound value, written as an escaped literal. Column names in
-    /// the fragment are not checked.
+    /// cannot be formatted into it); each `?` outside string literals,
+    /// backtick identifiers and comments is replaced by the next bound
+    /// value, written as an escaped literal (as in
+    /// [`crate::query::RawQuery`]). Column names in the fragment are not
+    /// checked.
     ///
     /// ```
     /// use taos_orm::query::Cond;
@@ -255,71 +257,10 @@ fn push_value(
     })
 }
 
-/// A raw fragment with each `?` outside quotes and backticks replaced by
-/// the next value, written as the literal of its own type.
+/// A raw fragment, parenthesised, with its `?` replaced by the values.
 fn render_raw(out: &mut String, sql: &str, values: &[Bound], precision: Precision) -> Result<()> {
-    let mut quote: Option<char> = None;
-    let mut next = values.iter();
-    let mut escaped = false;
     out.push('(');
-    for c in sql.chars() {
-        match quote {
-            Some(q) => {
-                out.push(c);
-                if escaped {
-                    escaped = false;
-                } else if c == '\\' {
-                    escaped = true;
-                } else if c == q {
-                    quote = None;
-                }
-            }
-            None if c == '?' => {
-                let value = next.next().ok_or_else(|| {
-                    Error::InvalidArgument(format!(
-                        "raw SQL {sql:?} has more `?` placeholders than bound values ({})",
-                        values.len()
-                    ))
-                })?;
-                let def = ColumnDef::new("?", natural_type(value));
-                write_value(out, &def, &value.as_value(), precision).map_err(|e| {
-                    Error::InvalidArgument(format!("raw SQL {sql:?}: {}", e.reason))
-                })?;
-            }
-            None => {
-                if matches!(c, '\'' | '"' | '`') {
-                    quote = Some(c);
-                }
-                out.push(c);
-            }
-        }
-    }
-    if quote.is_some() {
-        return Err(Error::InvalidArgument(format!(
-            "raw SQL {sql:?} has an unclosed quote"
-        )));
-    }
-    if next.next().is_some() {
-        return Err(Error::InvalidArgument(format!(
-            "raw SQL {sql:?} has fewer `?` placeholders than bound values ({})",
-            values.len()
-        )));
-    }
+    super::raw::render_bound(out, sql, values, precision)?;
     out.push(')');
     Ok(())
-}
-
-/// The column type a bound value of a raw fragment is written as.
-fn natural_type(value: &Bound) -> SqlType {
-    match value {
-        Bound::Null | Bound::Int(_) => SqlType::BigInt,
-        Bound::Bool(_) => SqlType::Bool,
-        Bound::UInt(_) => SqlType::UBigInt,
-        Bound::Float(_) => SqlType::Float,
-        Bound::Double(_) => SqlType::Double,
-        Bound::Timestamp(_) => SqlType::Timestamp,
-        Bound::Str(_) => SqlType::VarChar,
-        Bound::Bytes(_) => SqlType::VarBinary,
-        Bound::Json(_) => SqlType::Json,
-    }
 }

@@ -87,6 +87,7 @@ mod column;
 mod cond;
 mod exec;
 mod expr;
+mod raw;
 #[cfg(test)]
 mod tests;
 mod value;
@@ -100,6 +101,7 @@ pub use expr::{
     last, last_row, max, min, percentile, spread, stddev, sum, top, twa, wduration, wend, wstart,
     Expr, Item, Keys, Numeric, Order, Ordered, Ordering, Orderings, Select, Spreadable,
 };
+pub use raw::RawQuery;
 pub use value::Bound;
 pub use window::{
     Fill, FillValue, IntervalWindow, NoWindow, OtherWindow, StateEventWindow, TimeSpan,
