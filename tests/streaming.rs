@@ -8,7 +8,7 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use futures::TryStreamExt;
-use taos_orm::{Database, TdTable};
+use taos_orm::{Database, Precision, RowStream, TdTable};
 
 /// Counts live heap bytes and the peak since the last reset.
 struct Counting;
@@ -46,11 +46,48 @@ const ROWS: i64 = 1_000_000;
 const SENSORS: i64 = 10;
 const BASE_TS: i64 = 1_704_067_200_000;
 
+/// Reads a stream of ticks to the end: (rows, sum of values, heap growth
+/// beyond what was live once the first row arrived).
+fn drain(
+    mut next: impl FnMut() -> Option<taos_orm::Result<Tick>>,
+) -> taos_orm::Result<(i64, i64, usize)> {
+    let first = next().expect("a first row")?;
+    // From here on the result is in flight (and, on the emulator, fully built
+    // server-side): what grows beyond this point is what the client holds.
+    let baseline = LIVE.load(Ordering::Relaxed);
+    PEAK.store(baseline, Ordering::Relaxed);
+    let (mut count, mut sum) = (1i64, first.value);
+    while let Some(tick) = next().transpose()? {
+        count += 1;
+        sum += tick.value;
+    }
+    Ok((
+        count,
+        sum,
+        PEAK.load(Ordering::Relaxed).saturating_sub(baseline),
+    ))
+}
+
+/// The whole table as a typed query's stream, built (SQL included) inside
+/// a function that returns it.
+fn every_tick(db: &Database<taos::Taos>) -> RowStream<'_, Tick> {
+    Tick::query().stream(db)
+}
+
+/// The same rows through a hand-written statement with a bound value.
+fn ticks_from(db: &Database<taos::Taos>, from: i64) -> RowStream<'_, Tick> {
+    let sql = format!(
+        "SELECT ts, `value`, sensor FROM `{}`.`ticks` WHERE ts >= ?",
+        db.name()
+    );
+    db.query(sql).bind(from).stream()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_million_rows_stream_in_bounded_memory() -> taos_orm::Result<()> {
     let taos = taos_orm::connect(&common::dsn()).await?;
     let name = common::TestDb::new("stream");
-    let db = Database::create(&taos, &name.options()).await?;
+    let db = Database::create(taos, &name.options()).await?;
     db.create_table::<Tick>().await?;
     let per_sensor = ROWS / SENSORS;
     for sensor in 0..SENSORS {
@@ -63,34 +100,53 @@ async fn a_million_rows_stream_in_bounded_memory() -> taos_orm::Result<()> {
             .collect();
         db.insert(&rows).await?;
     }
-
-    let sql = format!("SELECT ts, `value`, sensor FROM `{name}`.`ticks`");
-    let (count, sum, growth) = {
-        let mut stream = std::pin::pin!(db.stream::<Tick>(&sql));
-        let first = stream.try_next().await?.expect("a first row");
-        // From here on the result is in flight (and, on the emulator, fully built
-        // server-side): what grows beyond this point is what the client holds.
-        let baseline = LIVE.load(Ordering::Relaxed);
-        PEAK.store(baseline, Ordering::Relaxed);
-        let (mut count, mut sum) = (1i64, first.value);
-        while let Some(tick) = stream.try_next().await? {
-            count += 1;
-            sum += tick.value;
-        }
-        (
-            count,
-            sum,
-            PEAK.load(Ordering::Relaxed).saturating_sub(baseline),
-        )
-    };
-    assert_eq!(count, ROWS);
-    assert_eq!(sum, (0..ROWS).sum::<i64>());
     // Collecting the rows would take ROWS * 24 bytes = 24 MB; a stream holds
     // a block or two (a few hundred KiB).
     let all_rows = ROWS as usize * std::mem::size_of::<Tick>();
-    assert!(
-        growth < all_rows / 4,
-        "peak grew by {growth} bytes while streaming (all rows: {all_rows})"
-    );
+    let check = |how: &str, (count, sum, growth): (i64, i64, usize)| {
+        assert_eq!(count, ROWS, "{how}");
+        assert_eq!(sum, (0..ROWS).sum::<i64>(), "{how}");
+        assert!(
+            growth < all_rows / 4,
+            "{how}: peak grew by {growth} bytes while streaming (all rows: {all_rows})"
+        );
+    };
+
+    let sql = format!("SELECT ts, `value`, sensor FROM `{name}`.`ticks`");
+    for (how, stream) in [
+        ("Database::stream", db.stream::<Tick>(&sql)),
+        ("Query::stream", every_tick(&db)),
+        ("RawQuery::stream", ticks_from(&db, BASE_TS)),
+    ] {
+        let mut stream = stream;
+        let handle = tokio::runtime::Handle::current();
+        let drained = tokio::task::block_in_place(|| {
+            drain(|| handle.block_on(stream.try_next()).transpose())
+        })?;
+        check(how, drained);
+    }
+
+    // The blocking twins, on a thread of their own (the sync client must
+    // not run inside an async task).
+    let (dsn, database) = (common::dsn(), name.name().to_owned());
+    let blocking = std::thread::spawn(move || -> taos_orm::Result<_> {
+        use taos::sync::TBuilder;
+        let taos = taos::TaosBuilder::from_dsn(&dsn)?.build()?;
+        let db = taos_orm::blocking::Database::new(&taos, database, Precision::Millisecond);
+        let mut rows = Tick::query().iter_blocking::<Tick, _>(&db)?;
+        let typed = drain(|| rows.next())?;
+        drop(rows);
+        let q = db.query(format!(
+            "SELECT ts, `value`, sensor FROM `{}`.`ticks` WHERE ts >= ?",
+            db.name()
+        ));
+        let mut rows = q.bind(BASE_TS).iter::<Tick>()?;
+        let raw = drain(|| rows.next())?;
+        Ok((typed, raw))
+    })
+    .join()
+    .expect("the blocking reader panicked")?;
+    check("Query::iter_blocking", blocking.0);
+    check("RawQuery::iter", blocking.1);
     db.drop_database().await
 }
