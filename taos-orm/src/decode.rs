@@ -116,6 +116,11 @@ impl ColumnMap {
             rust_type: field.rust_type,
             column,
             reason: match e.kind {
+                ReadFieldErrorKind::MissingColumn
+                    if field.column.eq_ignore_ascii_case("tbname") =>
+                {
+                    DecodeReason::MissingTbname
+                }
                 ReadFieldErrorKind::MissingColumn => DecodeReason::MissingColumn,
                 ReadFieldErrorKind::Value(v) => DecodeReason::Value(v),
             },

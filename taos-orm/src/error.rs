@@ -206,6 +206,12 @@ pub enum DecodeReason {
     /// The result has no column of that name.
     #[error("the result has no such column")]
     MissingColumn,
+    /// The result has no `tbname` column, which `SELECT *` never returns.
+    #[error(
+        "the result has no `tbname` column (`SELECT *` leaves it out): select it by name, \
+         e.g. `SELECT *, tbname FROM ...`, or read through `T::query()`, which does"
+    )]
+    MissingTbname,
     /// The value could not be converted.
     #[error(transparent)]
     Value(#[from] FromValueError),
