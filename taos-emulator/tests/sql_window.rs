@@ -228,7 +228,7 @@ fn window_errors() {
         .code,
         0x2632
     );
-    assert_eq!(err(&e, &mut s, "SELECT _wstart FROM d1").code, 0x2666);
+    assert_eq!(err(&e, &mut s, "SELECT _wstart FROM d1").code, 0x2658);
 }
 
 #[test]

@@ -30,11 +30,18 @@ pub struct Query<T, W = NoWindow> {
     filter: Option<CondNode>,
     partition: Vec<Item>,
     window: Option<Window>,
+    group: Vec<Item>,
+    having: Option<CondNode>,
     order: Vec<Ordering>,
     limit: Option<(u64, u64)>,
     slimit: Option<(u64, u64)>,
     _t: PhantomData<fn() -> (T, W)>,
 }
+
+/// A marker of [`Query`]: a `GROUP BY` query, which may take HAVING and
+/// no window (TDengine has no GROUP BY beside a window clause).
+#[derive(Debug, Clone, Copy)]
+pub enum Grouped {}
 
 impl<T: TdColumns> Default for Query<T> {
     fn default() -> Self {
@@ -51,6 +58,8 @@ impl<T: TdColumns> Query<T> {
             filter: None,
             partition: Vec::new(),
             window: None,
+            group: Vec::new(),
+            having: None,
             order: Vec::new(),
             limit: None,
             slimit: None,
@@ -58,18 +67,61 @@ impl<T: TdColumns> Query<T> {
         }
     }
 
-    fn window<W2>(self, window: Window) -> Query<T, W2> {
+    fn retype<W2>(self) -> Query<T, W2> {
         Query {
             child: self.child,
             items: self.items,
             filter: self.filter,
             partition: self.partition,
-            window: Some(window),
+            window: self.window,
+            group: self.group,
+            having: self.having,
             order: self.order,
             limit: self.limit,
             slimit: self.slimit,
             _t: PhantomData,
         }
+    }
+
+    fn window<W2>(mut self, window: Window) -> Query<T, W2> {
+        self.window = Some(window);
+        self.retype()
+    }
+
+    /// `GROUP BY keys`: one result row per distinct value of the keys
+    /// (columns, tags or `tbname`), e.g. `|m| m.location` or
+    /// `|m| (m.location, m.status)`. Follow with [`Query::having`]; a
+    /// grouped query takes no window (TDengine has no GROUP BY beside one).
+    ///
+    /// The select list, HAVING and ORDER BY may then hold group keys and
+    /// aggregates; other columns only beside exactly one selection
+    /// function (whose row they come from), and tags also when grouping by
+    /// `tbname` or reading one table. [`Query::to_sql`] checks this, as
+    /// TDengine does (0x260A "Not a GROUP BY expression").
+    ///
+    /// ```
+    /// use taos_orm::query::{avg, count_all};
+    /// # use taos_orm::TdTable;
+    /// # #[derive(TdTable)]
+    /// # #[taos(stable = "meters", child = "d{device}")]
+    /// # struct Meter { #[taos(ts)] ts: i64, current: f32, #[taos(tag)] device: i32, #[taos(tag, nchar(16))] location: String }
+    /// let q = Meter::query()
+    ///     .select(|m| (m.location, avg(m.current).alias("avg"), count_all().alias("n")))
+    ///     .group_by(|m| m.location)
+    ///     .having(|m| avg(m.current).gt(2.0) & count_all().ge(2));
+    /// assert_eq!(
+    ///     q.to_sql(None, taos_orm::Precision::Millisecond)?,
+    ///     "SELECT `location`, AVG(`current`) AS `avg`, COUNT(*) AS `n` FROM `meters` \
+    ///      GROUP BY `location` HAVING (AVG(`current`) > 2.0 AND COUNT(*) >= 2)"
+    /// );
+    /// // Not a group key, and no single selection function to ride along with.
+    /// let bad = Meter::query().select(|m| (m.current, count_all())).group_by(|m| m.location);
+    /// assert!(bad.to_sql(None, taos_orm::Precision::Millisecond).is_err());
+    /// # Ok::<_, taos_orm::Error>(())
+    /// ```
+    pub fn group_by<K: Keys>(mut self, keys: impl FnOnce(&T::Columns) -> K) -> Query<T, Grouped> {
+        self.group = keys(&T::COLUMNS).keys();
+        self.retype()
     }
 
     /// `INTERVAL(length)`: fixed windows aligned to the epoch. Follow with
@@ -245,6 +297,20 @@ impl<T: TdColumns, W> Query<T, W> {
         self
     }
 
+    /// `HAVING cond`: keeps the groups (of GROUP BY or PARTITION BY) or
+    /// windows whose aggregates meet `cond`, e.g. `|m| avg(m.current).gt(2.0)`;
+    /// several calls are joined with AND. Columns compared outside an
+    /// aggregate must be keys (GROUP BY's, else PARTITION BY's). A query
+    /// with neither keys nor a window cannot take HAVING (0x260A).
+    pub fn having(mut self, cond: impl FnOnce(&T::Columns) -> Cond) -> Self {
+        let cond = cond(&T::COLUMNS).node;
+        self.having = Some(match self.having.take() {
+            Some(prev) => CondNode::And(Box::new(prev), Box::new(cond)),
+            None => cond,
+        });
+        self
+    }
+
     /// Adds a `WHERE` condition; several calls are joined with AND.
     pub fn filter(mut self, cond: impl FnOnce(&T::Columns) -> Cond) -> Self {
         let cond = cond(&T::COLUMNS).node;
@@ -343,6 +409,19 @@ impl<T: TdColumns, W> Query<T, W> {
         if let Some(window) = &self.window {
             window.render(&mut sql, precision)?;
         }
+        if !self.group.is_empty() {
+            sql.push_str(" GROUP BY ");
+            for (i, key) in self.group.iter().enumerate() {
+                if i > 0 {
+                    sql.push_str(", ");
+                }
+                key.node.render(&mut sql)?;
+            }
+        }
+        if let Some(having) = &self.having {
+            sql.push_str(" HAVING ");
+            having.render(&mut sql, precision)?;
+        }
         if !self.order.is_empty() {
             sql.push_str(" ORDER BY ");
             for (i, key) in self.order.iter().enumerate() {
@@ -396,6 +475,7 @@ impl<T: TdColumns, W> Query<T, W> {
             .items
             .iter()
             .chain(&self.partition)
+            .chain(&self.group)
             .map(|i| &i.node)
             .chain(self.order.iter().map(|o| &o.node));
         for node in nodes {
@@ -413,7 +493,32 @@ impl<T: TdColumns, W> Query<T, W> {
                 )
             })
             .count();
-        let is_key = |node: &Node| self.partition.iter().any(|k| &k.node == node);
+        let grouped = !self.group.is_empty();
+        // Values constant in each group may sit beside aggregates: the keys
+        // (GROUP BY's, else PARTITION BY's), and tags and tbname when the
+        // groups are tables or there is one table.
+        let keys = if grouped {
+            &self.group
+        } else {
+            &self.partition
+        };
+        let is_key = |node: &Node| keys.iter().any(|k| &k.node == node);
+        let one_table = T::SCHEMA.kind != TableKind::Super || self.child.is_some();
+        let by_tbname = keys
+            .iter()
+            .any(|k| matches!(k.node, Node::Col(_, ColumnRef::TbName)));
+        let varies = |node: &Node| match node {
+            Node::Col(_, ColumnRef::Tag(_) | ColumnRef::TbName) => {
+                !(one_table || by_tbname || is_key(node))
+            }
+            Node::Col(..) => !is_key(node),
+            _ => false,
+        };
+        let render = |node: &Node| -> Result<String> {
+            let mut text = String::new();
+            node.render(&mut text)?;
+            Ok(text)
+        };
         let pseudo = |node: &Node| matches!(node, Node::Pseudo(_));
         if let Some(window) = &self.window {
             window.check()?;
@@ -437,10 +542,9 @@ impl<T: TdColumns, W> Query<T, W> {
                         ))
                     }
                     None if !pseudo(&item.node) && !is_key(&item.node) => {
-                        let mut text = String::new();
-                        item.node.render(&mut text)?;
                         return err(format!(
-                            "{text} in a window query must be an aggregate, a `_w*` pseudo-column or a PARTITION BY key"
+                            "{} in a window query must be an aggregate, a `_w*` pseudo-column or a PARTITION BY key",
+                            render(&item.node)?
                         ));
                     }
                     _ => {}
@@ -452,48 +556,129 @@ impl<T: TdColumns, W> Query<T, W> {
             {
                 self.check_fill(fill, aggregates, &kinds)?;
             }
+            if let Window::Event { start, end, .. } = window {
+                for cond in [start, end] {
+                    if let Some(f) = cond.first_function()? {
+                        return err(format!(
+                            "EVENT_WINDOW conditions cannot hold the aggregate {f}"
+                        ));
+                    }
+                }
+            }
         } else {
             for item in &self.items {
                 if pseudo(&item.node) {
-                    let mut text = String::new();
-                    item.node.render(&mut text)?;
-                    return err(format!("{text} exists only in window queries"));
+                    return err(format!(
+                        "{} exists only in window queries",
+                        render(&item.node)?
+                    ));
+                }
+            }
+            if grouped {
+                if self.items.is_empty() {
+                    return err(
+                        "a GROUP BY query needs a select list of group keys and aggregates \
+                         (`SELECT *` is not allowed)"
+                            .into(),
+                    );
+                }
+                if let Some(item) = self
+                    .items
+                    .iter()
+                    .find(|i| i.node.kind() == Some(FnKind::Series))
+                {
+                    return err(format!(
+                        "{} cannot be used with GROUP BY (one row per input row)",
+                        item.node.func_name().unwrap_or("?")
+                    ));
+                }
+                for key in &self.group {
+                    if key.node.kind().is_some() || pseudo(&key.node) {
+                        return err(format!(
+                            "GROUP BY {}: a key must be a column, tag or tbname, not a function",
+                            render(&key.node)?
+                        ));
+                    }
                 }
             }
             // TDengine lets plain columns ride along with exactly one
             // selection function (they come from its row); next to an
-            // aggregate or several selections only values constant in each
-            // group may appear (0x260C otherwise).
+            // aggregate or several selections, or with GROUP BY and no
+            // function at all, only values constant in each group may
+            // appear (0x260C / 0x260A otherwise).
             let selections = kinds
                 .iter()
                 .filter(|k| matches!(k, Some(FnKind::Selection | FnKind::MultiSelection)))
                 .count();
-            if kinds.contains(&Some(FnKind::Aggregate)) || selections > 1 {
-                let one_table = T::SCHEMA.kind != TableKind::Super || self.child.is_some();
-                let by_tbname = self
-                    .partition
-                    .iter()
-                    .any(|k| matches!(k.node, Node::Col(_, ColumnRef::TbName)));
-                let varies = |node: &Node| match node {
-                    Node::Col(_, ColumnRef::Tag(_) | ColumnRef::TbName) => {
-                        !(one_table || by_tbname || is_key(node))
-                    }
-                    Node::Col(..) => !is_key(node),
-                    _ => false,
-                };
+            if kinds.contains(&Some(FnKind::Aggregate))
+                || selections > 1
+                || (grouped && selections == 0)
+            {
                 if let Some(item) = self.items.iter().find(|i| varies(&i.node)) {
-                    let mut text = String::new();
-                    item.node.render(&mut text)?;
+                    let text = render(&item.node)?;
+                    return err(if grouped {
+                        format!(
+                            "{text} is not a GROUP BY key: select group keys and aggregates, \
+                             or add it to `group_by` (tags also by grouping by tbname)"
+                        )
+                    } else {
+                        format!(
+                            "{text} cannot sit beside an aggregate or several selection functions unless it is constant per group: \
+                             partition by it (tags and tbname also by `partition_by(|t| t.tbname)`), or select a single \
+                             selection function such as LAST_ROW or MAX"
+                        )
+                    });
+                }
+            }
+            if grouped {
+                if let Some(key) = self.order.iter().find(|o| varies(&o.node)) {
                     return err(format!(
-                        "{text} cannot sit beside an aggregate or several selection functions unless it is constant per group: \
-                         partition by it (tags and tbname also by `partition_by(|t| t.tbname)`), or select a single \
-                         selection function such as LAST_ROW or MAX"
+                        "ORDER BY {} in a GROUP BY query must be a group key or an aggregate",
+                        render(&key.node)?
                     ));
                 }
             }
         }
-        if self.slimit.is_some() && self.partition.is_empty() {
-            return err("SLIMIT/SOFFSET need PARTITION BY".into());
+        if let Some(having) = &self.having {
+            if !grouped && self.partition.is_empty() && self.window.is_none() {
+                return err(
+                    "HAVING needs GROUP BY, PARTITION BY or a window: use `filter` for rows".into(),
+                );
+            }
+            let mut operands = Vec::new();
+            having.operands(&mut operands);
+            for node in &operands {
+                if let Some(reason) = node.first_invalid() {
+                    return err(reason.to_owned());
+                }
+                if node.kind() == Some(FnKind::Series) {
+                    return err(format!(
+                        "HAVING cannot compare {}",
+                        node.func_name().unwrap_or("?")
+                    ));
+                }
+                if varies(node) {
+                    return err(format!(
+                        "HAVING compares {}, which is neither an aggregate nor a {} key",
+                        render(node)?,
+                        if grouped { "GROUP BY" } else { "PARTITION BY" }
+                    ));
+                }
+            }
+        }
+        if let Some(f) = self
+            .filter
+            .as_ref()
+            .map(CondNode::first_function)
+            .transpose()?
+            .flatten()
+        {
+            return err(format!(
+                "WHERE cannot hold the aggregate {f}: compare it in `having` (with `group_by` or a window)"
+            ));
+        }
+        if self.slimit.is_some() && self.partition.is_empty() && !grouped {
+            return err("SLIMIT/SOFFSET need PARTITION BY or GROUP BY".into());
         }
         let on_stable = T::SCHEMA.kind == TableKind::Super && self.child.is_none();
         for item in &self.items {

@@ -8,6 +8,7 @@ use crate::schema::{ColumnDef, SqlType};
 use crate::sql::write_value;
 
 use super::column::ColumnRef;
+use super::expr::Node;
 use super::value::Bound;
 
 /// A filter condition. Build it from column handles (`m.current.gt(10.0)`),
@@ -56,6 +57,10 @@ pub(crate) enum CondNode {
     Or(Box<CondNode>, Box<CondNode>),
     Not(Box<CondNode>),
     Raw(&'static str, Vec<Bound>),
+    /// A comparison of an expression (an aggregate, for HAVING).
+    ExprCmp(Node, CmpOp, Bound),
+    ExprBetween(Node, Bound, Bound),
+    ExprNull(Node, bool),
 }
 
 impl Cond {
@@ -195,8 +200,61 @@ impl CondNode {
                 out.push(')');
             }
             CondNode::Raw(sql, values) => render_raw(out, sql, values, precision)?,
+            CondNode::ExprCmp(node, op, value) => {
+                node.render(out)?;
+                out.push_str(op.sql());
+                push_expr_value(out, node, value, precision)?;
+            }
+            CondNode::ExprBetween(node, low, high) => {
+                node.render(out)?;
+                out.push_str(" BETWEEN ");
+                push_expr_value(out, node, low, precision)?;
+                out.push_str(" AND ");
+                push_expr_value(out, node, high, precision)?;
+            }
+            CondNode::ExprNull(node, negated) => {
+                node.render(out)?;
+                out.push_str(if *negated { " IS NOT NULL" } else { " IS NULL" });
+            }
         }
         Ok(())
+    }
+
+    /// Every expression the condition compares: columns as [`Node::Col`],
+    /// functions whole (a raw fragment contributes none).
+    pub(crate) fn operands<'a>(&'a self, out: &mut Vec<std::borrow::Cow<'a, Node>>) {
+        use std::borrow::Cow;
+        match self {
+            CondNode::True | CondNode::Raw(..) => {}
+            CondNode::Cmp(def, at, ..)
+            | CondNode::Between(def, at, ..)
+            | CondNode::In(def, at, ..)
+            | CondNode::Like(def, at, ..)
+            | CondNode::Null(def, at, _) => out.push(Cow::Owned(Node::Col(def, *at))),
+            CondNode::And(a, b) | CondNode::Or(a, b) => {
+                a.operands(out);
+                b.operands(out);
+            }
+            CondNode::Not(a) => a.operands(out),
+            CondNode::ExprCmp(node, ..)
+            | CondNode::ExprBetween(node, ..)
+            | CondNode::ExprNull(node, _) => out.push(Cow::Borrowed(node)),
+        }
+    }
+
+    /// The first function the condition applies, rendered (WHERE and
+    /// EVENT_WINDOW conditions cannot hold aggregates).
+    pub(crate) fn first_function(&self) -> Result<Option<String>> {
+        let mut operands = Vec::new();
+        self.operands(&mut operands);
+        match operands.iter().find(|n| n.kind().is_some()) {
+            Some(node) => {
+                let mut text = String::new();
+                node.render(&mut text)?;
+                Ok(Some(text))
+            }
+            None => Ok(None),
+        }
     }
 
     /// Whether the condition bounds the primary timestamp from below and
@@ -254,6 +312,22 @@ fn push_value(
 ) -> Result<()> {
     write_value(out, def, &value.as_value(), precision).map_err(|e| {
         Error::InvalidArgument(format!("filter value for `{}`: {}", def.name, e.reason))
+    })
+}
+
+/// A value compared with an expression, written as its own type (an
+/// aggregate's result has no column to check it against).
+fn push_expr_value(
+    out: &mut String,
+    node: &Node,
+    value: &Bound,
+    precision: Precision,
+) -> Result<()> {
+    let def = ColumnDef::new("?", super::raw::natural_type(value));
+    write_value(out, &def, &value.as_value(), precision).map_err(|e| {
+        let mut text = String::new();
+        let _ = node.render(&mut text);
+        Error::InvalidArgument(format!("value compared with {text}: {}", e.reason))
     })
 }
 

@@ -9,7 +9,8 @@ use crate::error::{Error, Result};
 use crate::schema::ColumnDef;
 use crate::sql::{write_ident, NameKind};
 
-use super::column::{Column, ColumnRef};
+use super::column::{Column, ColumnRef, Compare};
+use super::cond::{CmpOp, Cond, CondNode};
 use super::window::TimeSpan;
 
 /// What a function does to rows, for the checks TDengine makes.
@@ -145,6 +146,83 @@ impl<V> Expr<V> {
     /// Descending order on this expression.
     pub fn desc(self) -> Ordering {
         Ordering::new(self.node, Order::Desc)
+    }
+
+    fn cmp<X>(self, op: CmpOp, value: X) -> Cond
+    where
+        V: Compare<X>,
+    {
+        Cond::new(CondNode::ExprCmp(self.node, op, V::bound(value)))
+    }
+
+    /// `expr = value`, e.g. in [`Query::having`](super::Query::having).
+    pub fn eq<X>(self, value: X) -> Cond
+    where
+        V: Compare<X>,
+    {
+        self.cmp(CmpOp::Eq, value)
+    }
+
+    /// `expr <> value`.
+    pub fn ne<X>(self, value: X) -> Cond
+    where
+        V: Compare<X>,
+    {
+        self.cmp(CmpOp::Ne, value)
+    }
+
+    /// `expr < value`.
+    pub fn lt<X>(self, value: X) -> Cond
+    where
+        V: Compare<X>,
+    {
+        self.cmp(CmpOp::Lt, value)
+    }
+
+    /// `expr <= value`.
+    pub fn le<X>(self, value: X) -> Cond
+    where
+        V: Compare<X>,
+    {
+        self.cmp(CmpOp::Le, value)
+    }
+
+    /// `expr > value`, e.g. `avg(m.current).gt(2.0)`.
+    pub fn gt<X>(self, value: X) -> Cond
+    where
+        V: Compare<X>,
+    {
+        self.cmp(CmpOp::Gt, value)
+    }
+
+    /// `expr >= value`.
+    pub fn ge<X>(self, value: X) -> Cond
+    where
+        V: Compare<X>,
+    {
+        self.cmp(CmpOp::Ge, value)
+    }
+
+    /// `expr BETWEEN low AND high` (both ends included).
+    pub fn between<X>(self, low: X, high: X) -> Cond
+    where
+        V: Compare<X>,
+    {
+        Cond::new(CondNode::ExprBetween(
+            self.node,
+            V::bound(low),
+            V::bound(high),
+        ))
+    }
+
+    /// `expr IS NULL` (an aggregate over no values).
+    pub fn is_null(self) -> Cond {
+        Cond::new(CondNode::ExprNull(self.node, false))
+    }
+
+    /// `expr IS NOT NULL`.
+    pub fn is_not_null(self) -> Cond {
+        Cond::new(CondNode::ExprNull(self.node, true))
     }
 }
 

@@ -93,7 +93,7 @@ mod tests;
 mod value;
 mod window;
 
-pub use build::Query;
+pub use build::{Grouped, Query};
 pub use column::{Column, ColumnRef, Compare, TdColumns, Text, TBNAME};
 pub use cond::Cond;
 pub use expr::{

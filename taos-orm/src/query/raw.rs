@@ -307,7 +307,7 @@ pub(crate) fn render_bound(
 }
 
 /// The column type a bound value is written as: its own.
-fn natural_type(value: &Bound) -> SqlType {
+pub(crate) fn natural_type(value: &Bound) -> SqlType {
     match value {
         Bound::Null | Bound::Int(_) => SqlType::BigInt,
         Bound::Bool(_) => SqlType::Bool,

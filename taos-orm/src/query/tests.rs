@@ -200,7 +200,7 @@ fn order_limit_offset_slimit_soffset() {
         format!("SELECT AVG(`current`) AS `a`{FROM} PARTITION BY `location` ORDER BY `a` DESC")
     );
     let q = Meter::query().slimit(1);
-    assert_eq!(err(&q), "SLIMIT/SOFFSET need PARTITION BY");
+    assert_eq!(err(&q), "SLIMIT/SOFFSET need PARTITION BY or GROUP BY");
 }
 
 #[test]
@@ -554,4 +554,156 @@ fn handles_know_their_columns() {
     assert_eq!(m.location.name(), "location");
     assert_eq!(m.tbname.name(), "tbname");
     assert_eq!(format!("{:?}", avg(m.current)), "Expr(AVG(`current`))");
+}
+
+#[test]
+fn group_by_with_having() {
+    let q = Meter::query()
+        .select(|m| (m.location, avg(m.current).alias("a"), count_all()))
+        .filter(|m| m.voltage.gt(10))
+        .group_by(|m| (m.location, m.status))
+        .having(|m| avg(m.current).gt(2.0) | m.location.eq("bj"))
+        .having(|m| max(m.voltage).between(1, 100) & count_all().is_not_null())
+        .order_by(|m| (m.location.asc(), count_all().desc()))
+        .slimit(1)
+        .limit(5);
+    assert_eq!(
+        sql(&q),
+        format!(
+            "SELECT `location`, AVG(`current`) AS `a`, COUNT(*){FROM} WHERE `voltage` > 10 \
+             GROUP BY `location`, `status` HAVING ((AVG(`current`) > 2.0 OR `location` = 'bj') \
+             AND (MAX(`voltage`) BETWEEN 1 AND 100 AND COUNT(*) IS NOT NULL)) \
+             ORDER BY `location` ASC, COUNT(*) DESC SLIMIT 1 LIMIT 5"
+        )
+    );
+    // Group by tbname: tags are constant per group.
+    let q = Meter::query()
+        .select(|m| (m.tbname, m.location, count_all()))
+        .group_by(|m| m.tbname)
+        .having(|m| m.location.ne("x"));
+    assert_eq!(
+        sql(&q),
+        format!(
+            "SELECT tbname, `location`, COUNT(*){FROM} GROUP BY tbname HAVING `location` <> 'x'"
+        )
+    );
+    // One selection function carries plain columns from its row.
+    let q = Meter::query()
+        .select(|m| (max(m.current), m.voltage))
+        .group_by(|m| m.location);
+    assert!(q.to_sql(None, Precision::Millisecond).is_ok());
+    // Timestamps compared with an aggregate are in the database precision.
+    let q = Meter::query()
+        .select(|m| (m.location, last(m.ts)))
+        .group_by(|m| m.location)
+        .having(|m| last(m.ts).gt(at(1)));
+    assert_eq!(
+        q.to_sql(None, Precision::Microsecond).unwrap(),
+        "SELECT `location`, LAST(`ts`) FROM `meters` GROUP BY `location` HAVING LAST(`ts`) > 1000000"
+    );
+}
+
+#[test]
+fn group_by_rules() {
+    let no_key = Meter::query()
+        .select(|m| (m.voltage, count_all()))
+        .group_by(|m| m.location);
+    assert!(err(&no_key).contains("`voltage` is not a GROUP BY key"));
+    let no_function = Meter::query()
+        .select(|m| m.voltage)
+        .group_by(|m| m.location);
+    assert!(err(&no_function).contains("`voltage` is not a GROUP BY key"));
+    let two_selections = Meter::query()
+        .select(|m| (max(m.current), m.voltage, count_all()))
+        .group_by(|m| m.location);
+    assert!(err(&two_selections).contains("`voltage` is not a GROUP BY key"));
+    let tbname = Meter::query()
+        .select(|m| (m.tbname, count_all()))
+        .group_by(|m| m.location);
+    assert!(err(&tbname).contains("tbname is not a GROUP BY key"));
+    // On one child table its tags are constant.
+    let child = Meter::query()
+        .from_child("d1")
+        .select(|m| (m.location, count_all()))
+        .group_by(|m| m.voltage);
+    assert!(child.to_sql(None, Precision::Millisecond).is_ok());
+    let star = Meter::query().group_by(|m| m.location);
+    assert!(err(&star).contains("needs a select list"));
+    let series = Meter::query()
+        .select(|m| (m.location, diff(m.voltage)))
+        .group_by(|m| m.location);
+    assert!(err(&series).contains("DIFF cannot be used with GROUP BY"));
+    let aggregate_key = Meter::query()
+        .select(|_| count_all())
+        .group_by(|m| max(m.voltage));
+    assert!(err(&aggregate_key).contains("a key must be a column"));
+    let pseudo = Meter::query()
+        .select(|_| (wstart(), count_all()))
+        .group_by(|m| m.location);
+    assert!(err(&pseudo).contains("_wstart exists only in window queries"));
+    let having = Meter::query()
+        .select(|m| (m.location, count_all()))
+        .group_by(|m| m.location)
+        .having(|m| m.current.gt(1.0));
+    assert!(err(&having).contains("HAVING compares `current`"));
+    let order = Meter::query()
+        .select(|m| (m.location, count_all()))
+        .group_by(|m| m.location)
+        .order_by(|m| m.voltage.asc());
+    assert!(err(&order).contains("ORDER BY `voltage` in a GROUP BY query"));
+    let bad_value = Meter::query()
+        .select(|m| (m.location, avg(m.current)))
+        .group_by(|m| m.location)
+        .having(|m| avg(m.current).gt(f64::NAN));
+    assert!(err(&bad_value).contains("value compared with AVG(`current`)"));
+}
+
+#[test]
+fn aggregates_stay_out_of_where() {
+    let q = Meter::query()
+        .select(|_| count_all())
+        .filter(|m| m.voltage.gt(1) & avg(m.current).gt(1.0));
+    assert!(err(&q).contains("WHERE cannot hold the aggregate AVG(`current`)"));
+    let q = Meter::query()
+        .select(|m| count(m.voltage))
+        .event_window(|m| (max(m.voltage).gt(1), m.voltage.lt(0)));
+    assert!(err(&q).contains("EVENT_WINDOW conditions cannot hold the aggregate MAX(`voltage`)"));
+}
+
+#[test]
+fn windows_take_having_on_aggregates_and_partition_keys() {
+    let q = Meter::query()
+        .select(|m| (m.tbname, wstart(), count_all()))
+        .filter(|m| m.ts.range(at(0)..at(60)))
+        .partition_by(|m| m.tbname)
+        .interval(TimeSpan::seconds(10))
+        .having(|m| count_all().gt(1) & m.tbname.ne("d9"));
+    assert_eq!(
+        sql(&q),
+        format!(
+            "SELECT tbname, _wstart, COUNT(*){FROM} WHERE (`ts` >= 0 AND `ts` < 60000) \
+             PARTITION BY tbname INTERVAL(10s) HAVING (COUNT(*) > 1 AND tbname <> 'd9')"
+        )
+    );
+    let q = Meter::query()
+        .select(|_| (wstart(), count_all()))
+        .interval(TimeSpan::seconds(10))
+        .having(|m| m.voltage.gt(1));
+    assert!(err(&q).contains("neither an aggregate nor a PARTITION BY key"));
+}
+
+#[test]
+fn having_needs_groups_or_windows() {
+    let q = Meter::query()
+        .select(|_| count_all())
+        .having(|_| count_all().gt(1));
+    assert!(err(&q).contains("HAVING needs GROUP BY, PARTITION BY or a window"));
+    let q = Meter::query()
+        .select(|m| (m.tbname, count_all()))
+        .partition_by(|m| m.tbname)
+        .having(|_| count_all().gt(1));
+    assert_eq!(
+        sql(&q),
+        format!("SELECT tbname, COUNT(*){FROM} PARTITION BY tbname HAVING COUNT(*) > 1")
+    );
 }

@@ -33,8 +33,11 @@ pub struct Compiler<'r, 'a> {
     pub agg_mode: bool,
     /// A single selection function is present, so plain columns read its row.
     pub has_selection: bool,
-    /// A window clause is present, so `_wstart`/`_wend`/`_wduration` resolve.
+    /// A window clause (or INTERP's RANGE) is present.
     pub window: bool,
+    /// The "window" is INTERP's RANGE/EVERY: `_irowts` resolves, the `_w*`
+    /// pseudo-columns do not.
+    pub interp: bool,
     /// The STATE_WINDOW expression: constant in each window, so it may be
     /// selected beside the aggregates, read from the window's row.
     pub state: Option<Expr>,
@@ -278,10 +281,16 @@ impl Compiler<'_, '_> {
         {
             // `_irowts` is the interpolation time, kept where `_wstart` is.
             let i = if i == 3 { 0 } else { i };
-            if !self.window {
+            // The server knows `_irowts` only in INTERP queries (elsewhere
+            // an unknown column) and the `_w*` names only in windows.
+            if i == 0 && name == "_irowts" {
+                if !self.interp {
+                    return Err(invalid_column(name));
+                }
+            } else if !self.window || self.interp {
                 return Err(TdError::new(
-                    0x2666,
-                    format!("{name} is only valid in a window query"),
+                    0x2658,
+                    "_WSTART, _WEND and _WDURATION can only be used in window query",
                 ));
             }
             let t = if i == 2 { Ty::BigInt } else { Ty::Timestamp };

@@ -30,12 +30,13 @@ pub fn delete(
         agg_mode: false,
         has_selection: false,
         window: false,
+        interp: false,
         state: None,
         row_fns: Vec::new(),
     };
     let filter = match filter {
         Some(f) if has_aggregate(f) => {
-            return Err(TdError::new(0x2614, "There mustn't be aggregation"))
+            return Err(TdError::new(0x2608, "There mustn't be aggregation"))
         }
         Some(f) => Some(cx.compile(f)?.0),
         None => None,

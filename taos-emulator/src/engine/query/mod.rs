@@ -138,12 +138,21 @@ fn run(rel: Option<&Relation>, s: &Select, session: &Session) -> Result<Rows, Td
         agg_mode: false,
         has_selection: single_selection(items.iter().map(|(e, _)| e)),
         window: s.window.is_some(),
+        interp: matches!(s.window, Some(crate::sql::ast::Window::Interp { .. })),
         state: None,
         row_fns: Vec::new(),
     };
+    // HAVING filters groups: of GROUP BY, PARTITION BY or a window.
+    if s.having.is_some()
+        && s.group_by.is_empty()
+        && s.partition_by.is_empty()
+        && s.window.is_none()
+    {
+        return Err(TdError::new(0x260A, "Not a GROUP BY expression"));
+    }
     let filter = match &s.filter {
         Some(f) if has_aggregate(f) => {
-            return Err(TdError::new(0x2614, "There mustn't be aggregation"))
+            return Err(TdError::new(0x2608, "There mustn't be aggregation"))
         }
         Some(f) => Some(cx.compile(f)?.0),
         None => None,
@@ -153,7 +162,7 @@ fn run(rel: Option<&Relation>, s: &Select, session: &Session) -> Result<Rows, Td
     if agg_mode || !s.partition_by.is_empty() {
         for k in &keys_ast {
             if has_aggregate(k) {
-                return Err(TdError::new(0x2614, "There mustn't be aggregation"));
+                return Err(TdError::new(0x2608, "There mustn't be aggregation"));
             }
             keys.push(cx.compile(k)?.0);
         }
