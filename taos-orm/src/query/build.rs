@@ -11,8 +11,9 @@ use crate::sql::{write_ident, write_table_ref, NameKind};
 use super::column::{Column, ColumnRef, TdColumns};
 use super::cond::{Cond, CondNode};
 use super::expr::{FnKind, Item, Keys, Node, Order, Ordering, Orderings, Select};
+use super::value::Bound;
 use super::window::{
-    Fill, IntervalWindow, NoWindow, OtherWindow, StateEventWindow, TimeSpan, Window,
+    Fill, InterpWindow, IntervalWindow, NoWindow, OtherWindow, StateEventWindow, TimeSpan, Window,
 };
 
 /// A typed `SELECT` on table `T`; `W` records the window clause so that
@@ -172,6 +173,62 @@ impl<T: TdColumns> Query<T> {
             start: start.node,
             end: end.node,
             true_for: None,
+        })
+    }
+
+    /// An INTERP query over `RANGE(start, end) EVERY(every) FILL(fill)`: one
+    /// row per `every` from `start` to `end` (both included), each
+    /// [`super::interp`] read or filled at that point. `start` and `end`
+    /// are timestamps (`DateTime<Utc>`, or raw `i64` in the database
+    /// precision); TDengine needs all three clauses for a range.
+    ///
+    /// The select list holds INTERP calls, [`super::irowts`],
+    /// [`super::isfilled`] and PARTITION BY keys, nothing else (INTERP
+    /// mixes with no other function); `fill` is any mode but `None`,
+    /// `NullF` and `ValueF`, and `Fill::Value` takes one value per INTERP.
+    ///
+    /// ```
+    /// use taos_orm::query::{interp, irowts, Fill, TimeSpan};
+    /// # use taos_orm::TdTable;
+    /// # #[derive(TdTable)]
+    /// # #[taos(stable = "meters", child = "d{device}")]
+    /// # struct Meter { #[taos(ts)] ts: i64, current: f32, #[taos(tag)] device: i32 }
+    /// let q = Meter::query()
+    ///     .select(|m| (m.tbname, irowts(), interp(m.current)))
+    ///     .partition_by(|m| m.tbname)
+    ///     .interp_range(1_700_000_000_000i64, 1_700_000_010_000i64, TimeSpan::seconds(5), Fill::Linear);
+    /// assert_eq!(
+    ///     q.to_sql(None, taos_orm::Precision::Millisecond)?,
+    ///     "SELECT tbname, _irowts, INTERP(`current`) FROM `meters` PARTITION BY tbname \
+    ///      RANGE(1700000000000, 1700000010000) EVERY(5s) FILL(LINEAR)"
+    /// );
+    /// # Ok::<_, taos_orm::Error>(())
+    /// ```
+    pub fn interp_range(
+        self,
+        start: impl Into<Bound>,
+        end: impl Into<Bound>,
+        every: TimeSpan,
+        fill: Fill,
+    ) -> Query<T, InterpWindow> {
+        self.window(Window::Interp {
+            ts: &T::SCHEMA.columns[0],
+            start: start.into(),
+            end: Some(end.into()),
+            every: Some(every),
+            fill,
+        })
+    }
+
+    /// An INTERP query at one point: `RANGE(at) FILL(fill)`, one row (per
+    /// partition). The rules of [`Query::interp_range`] apply.
+    pub fn interp_at(self, at: impl Into<Bound>, fill: Fill) -> Query<T, InterpWindow> {
+        self.window(Window::Interp {
+            ts: &T::SCHEMA.columns[0],
+            start: at.into(),
+            end: None,
+            every: None,
+            fill,
         })
     }
 
@@ -520,7 +577,68 @@ impl<T: TdColumns, W> Query<T, W> {
             Ok(text)
         };
         let pseudo = |node: &Node| matches!(node, Node::Pseudo(_));
-        if let Some(window) = &self.window {
+        let interps = kinds.iter().filter(|k| **k == Some(FnKind::Interp)).count();
+        let interp_window = matches!(self.window, Some(Window::Interp { .. }));
+        let interp_pseudo = |node: &Node| matches!(node, Node::Pseudo("_irowts" | "_isfilled"));
+        if interps > 0 && !interp_window {
+            return err(
+                "INTERP needs `interp_range` or `interp_at` (RANGE, EVERY and FILL), not another window"
+                    .into(),
+            );
+        }
+        if let Some(item) = self
+            .items
+            .iter()
+            .find(|i| interp_pseudo(&i.node) && !interp_window)
+        {
+            return err(format!(
+                "{} exists only in INTERP queries",
+                render(&item.node)?
+            ));
+        }
+        if let Some(Window::Interp { fill, .. }) = &self.window {
+            self.window.as_ref().map_or(Ok(()), Window::check)?;
+            if interps == 0 {
+                return err(
+                    "an INTERP query needs at least one `interp(..)` in its select list".into(),
+                );
+            }
+            for item in &self.items {
+                match item.node.kind() {
+                    Some(FnKind::Interp) => {}
+                    Some(_) => {
+                        return err(format!(
+                            "INTERP cannot be mixed with other functions such as {}",
+                            item.node.func_name().unwrap_or("?")
+                        ))
+                    }
+                    None if interp_pseudo(&item.node) => {}
+                    None if pseudo(&item.node) => {
+                        return err(format!(
+                            "{} exists only in window queries, not in INTERP (select _irowts)",
+                            render(&item.node)?
+                        ))
+                    }
+                    None if !varies(&item.node) => {}
+                    None => {
+                        return err(format!(
+                            "{} in an INTERP query must be an INTERP, _irowts, _isfilled or a PARTITION BY key",
+                            render(&item.node)?
+                        ))
+                    }
+                }
+            }
+            if let Some(n) = fill.values() {
+                if n != interps {
+                    return err(format!(
+                        "FILL(VALUE) needs one value per INTERP of the select list: {interps}, got {n}"
+                    ));
+                }
+            }
+            if self.having.is_some() {
+                return err("HAVING cannot go with INTERP".into());
+            }
+        } else if let Some(window) = &self.window {
             window.check()?;
             if self.items.is_empty() {
                 return err(

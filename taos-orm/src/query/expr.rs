@@ -24,6 +24,8 @@ pub(crate) enum FnKind {
     MultiSelection,
     /// One output row per input row (DIFF, CSUM, DERIVATIVE): no windows.
     Series,
+    /// INTERP: one row per point of its RANGE/EVERY, alone with its kind.
+    Interp,
 }
 
 /// An untyped expression node.
@@ -600,6 +602,25 @@ pub fn irate<V: Numeric>(expr: impl Into<Expr<V>>) -> Expr<f64> {
 /// `CSUM(col)`: the running sum (`BIGINT`, `BIGINT UNSIGNED` or `DOUBLE`).
 pub fn csum<V: Numeric>(expr: impl Into<Expr<V>>) -> Expr<V::Sum> {
     func("CSUM", FnKind::Series, vec![expr.into().node])
+}
+
+/// `INTERP(col)`: the column's value at each point of the query's
+/// [`RANGE`](super::Query::interp_range), interpolated by its FILL mode
+/// (the column's type; NULL where FILL leaves one). It cannot be mixed with
+/// other functions.
+pub fn interp<V: Numeric>(expr: impl Into<Expr<V>>) -> Expr<V> {
+    func("INTERP", FnKind::Interp, vec![expr.into().node])
+}
+
+/// `_irowts`: the point an INTERP row is for (INTERP queries only).
+pub fn irowts() -> Expr<DateTime<Utc>> {
+    Expr::new(Node::Pseudo("_irowts"))
+}
+
+/// `_isfilled`: whether an INTERP row was filled rather than read from a
+/// row at that point (INTERP queries only).
+pub fn isfilled() -> Expr<bool> {
+    Expr::new(Node::Pseudo("_isfilled"))
 }
 
 /// `_wstart`: the start of the window (window queries only).

@@ -97,14 +97,16 @@ pub use build::{Grouped, Query};
 pub use column::{Column, ColumnRef, Compare, TdColumns, Text, TBNAME};
 pub use cond::Cond;
 pub use expr::{
-    apercentile, avg, bottom, count, count_all, csum, derivative, diff, elapsed, first, irate,
-    last, last_row, max, min, percentile, spread, stddev, sum, top, twa, wduration, wend, wstart,
-    Expr, Item, Keys, Numeric, Order, Ordered, Ordering, Orderings, Select, Spreadable,
+    apercentile, avg, bottom, count, count_all, csum, derivative, diff, elapsed, first, interp,
+    irate, irowts, isfilled, last, last_row, max, min, percentile, spread, stddev, sum, top, twa,
+    wduration, wend, wstart, Expr, Item, Keys, Numeric, Order, Ordered, Ordering, Orderings,
+    Select, Spreadable,
 };
 pub use raw::RawQuery;
 pub use value::Bound;
 pub use window::{
-    Fill, FillValue, IntervalWindow, NoWindow, OtherWindow, StateEventWindow, TimeSpan,
+    Fill, FillValue, InterpWindow, IntervalWindow, NoWindow, OtherWindow, StateEventWindow,
+    TimeSpan,
 };
 
 /// Column types `STATE_WINDOW` accepts: integers, bool and text.

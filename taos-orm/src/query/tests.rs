@@ -707,3 +707,79 @@ fn having_needs_groups_or_windows() {
         format!("SELECT tbname, COUNT(*){FROM} PARTITION BY tbname HAVING COUNT(*) > 1")
     );
 }
+
+#[test]
+fn interp_range_every_fill() {
+    let q = Meter::query()
+        .select(|m| (irowts(), isfilled(), interp(m.current), interp(m.voltage)))
+        .filter(|m| m.voltage.gt(0))
+        .interp_range(at(0), at(10), TimeSpan::seconds(5), Fill::value([1, 2]));
+    assert_eq!(
+        q.to_sql(Some("power"), Precision::Microsecond).unwrap(),
+        format!(
+            "SELECT _irowts, _isfilled, INTERP(`current`), INTERP(`voltage`){FROM} WHERE `voltage` > 0 \
+             RANGE(0, 10000000) EVERY(5s) FILL(VALUE, 1, 2)"
+        )
+    );
+    let q = Meter::query()
+        .select(|m| (m.tbname, m.location, interp(m.current)))
+        .partition_by(|m| m.tbname)
+        .interp_at(at(3), Fill::Near);
+    assert_eq!(
+        sql(&q),
+        format!("SELECT tbname, `location`, INTERP(`current`){FROM} PARTITION BY tbname RANGE(3000) FILL(NEAR)")
+    );
+}
+
+#[test]
+fn interp_rules() {
+    let mixed = Meter::query()
+        .select(|m| (interp(m.current), count_all()))
+        .interp_at(at(0), Fill::Prev);
+    assert!(err(&mixed).contains("INTERP cannot be mixed with other functions such as COUNT"));
+    let plain = Meter::query()
+        .select(|m| (interp(m.current), m.voltage))
+        .interp_at(at(0), Fill::Prev);
+    assert!(err(&plain).contains("`voltage` in an INTERP query"));
+    let none = Meter::query()
+        .select(|m| interp(m.current))
+        .interp_at(at(0), Fill::None);
+    assert!(err(&none).contains("INTERP takes FILL(NULL)"));
+    let values = Meter::query()
+        .select(|m| (interp(m.current), interp(m.voltage)))
+        .interp_at(at(0), Fill::value([1]));
+    assert!(err(&values).contains("one value per INTERP"));
+    let no_interp = Meter::query()
+        .select(|_| irowts())
+        .interp_at(at(0), Fill::Prev);
+    assert!(err(&no_interp).contains("needs at least one `interp(..)`"));
+    let wstart_in_interp = Meter::query()
+        .select(|m| (wstart(), interp(m.current)))
+        .interp_at(at(0), Fill::Prev);
+    assert!(err(&wstart_in_interp).contains("_wstart"));
+    let no_range = Meter::query().select(|m| interp(m.current));
+    assert!(err(&no_range).contains("INTERP needs `interp_range` or `interp_at`"));
+    let in_interval = Meter::query()
+        .select(|m| interp(m.current))
+        .interval(TimeSpan::seconds(1));
+    assert!(err(&in_interval).contains("INTERP needs `interp_range`"));
+    let irowts_elsewhere = Meter::query()
+        .select(|_| (irowts(), count_all()))
+        .interval(TimeSpan::seconds(1));
+    assert!(err(&irowts_elsewhere).contains("_irowts exists only in INTERP queries"));
+    let near_interval = Meter::query()
+        .select(|m| avg(m.current))
+        .filter(|m| m.ts.range(at(0)..at(9)))
+        .interval(TimeSpan::seconds(1))
+        .fill(Fill::Near);
+    assert!(err(&near_interval).contains("FILL(NEAR) exists only in INTERP"));
+    let having = Meter::query()
+        .select(|m| interp(m.current))
+        .interp_at(at(0), Fill::Prev)
+        .having(|m| interp(m.current).gt(0.0));
+    assert!(err(&having).contains("HAVING cannot go with INTERP"));
+    let bad_bound = Meter::query()
+        .select(|m| interp(m.current))
+        .interp_at("yesterday", Fill::Prev);
+    assert!(err(&bad_bound).contains("INTERP RANGE bound"));
+}

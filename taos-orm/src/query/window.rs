@@ -2,8 +2,12 @@
 
 use crate::error::{Error, Result};
 
+use crate::schema::ColumnDef;
+use crate::sql::write_value;
+
 use super::cond::CondNode;
 use super::expr::Node;
+use super::value::Bound;
 
 /// A time span as TDengine writes it in windows and units: a count and a unit (`10m`).
 ///
@@ -158,6 +162,8 @@ pub enum Fill {
     Next,
     /// Linear interpolation between the neighbouring windows.
     Linear,
+    /// The nearest row's values (INTERP only).
+    Near,
 }
 
 impl Fill {
@@ -181,6 +187,7 @@ impl Fill {
             Fill::Prev => ("PREV", None),
             Fill::Next => ("NEXT", None),
             Fill::Linear => ("LINEAR", None),
+            Fill::Near => ("NEAR", None),
         };
         out.push_str(" FILL(");
         out.push_str(mode);
@@ -240,6 +247,14 @@ pub(crate) enum Window {
         count: u64,
         slide: Option<u64>,
     },
+    /// INTERP's `RANGE(start[, end]) [EVERY(step)] FILL(mode)`.
+    Interp {
+        ts: &'static ColumnDef,
+        start: Bound,
+        end: Option<Bound>,
+        every: Option<TimeSpan>,
+        fill: Fill,
+    },
 }
 
 /// A marker of [`super::Query`]: no window clause yet.
@@ -255,6 +270,9 @@ pub enum OtherWindow {}
 /// A marker of [`super::Query`]: a STATE or EVENT window, which may take TRUE_FOR.
 #[derive(Debug, Clone, Copy)]
 pub enum StateEventWindow {}
+/// A marker of [`super::Query`]: an INTERP query (`RANGE`, `EVERY`, `FILL`).
+#[derive(Debug, Clone, Copy)]
+pub enum InterpWindow {}
 
 impl Window {
     /// Checks TDengine's rules for the clause itself.
@@ -265,8 +283,11 @@ impl Window {
                 length,
                 offset,
                 sliding,
-                ..
+                fill,
             } => {
+                if fill == &Some(Fill::Near) {
+                    return err("FILL(NEAR) exists only in INTERP queries".into());
+                }
                 if length.count == 0 {
                     return err("INTERVAL length must be positive".into());
                 }
@@ -305,6 +326,14 @@ impl Window {
                             length.sql()
                         ));
                     }
+                }
+            }
+            Window::Interp { fill, every, .. } => {
+                if matches!(fill, Fill::None | Fill::NullF | Fill::ValueF(_)) {
+                    return err("INTERP takes FILL(NULL), VALUE, PREV, NEXT, LINEAR or NEAR".into());
+                }
+                if every.is_some_and(|e| e.count == 0) {
+                    return err("INTERP's EVERY must be positive".into());
                 }
             }
             Window::Session { gap, .. } if gap.count == 0 => {
@@ -387,6 +416,32 @@ impl Window {
                 out.push_str(" END WITH ");
                 end.render(out, precision)?;
                 true_for(out, t);
+            }
+            Window::Interp {
+                ts,
+                start,
+                end,
+                every,
+                fill,
+            } => {
+                let bound = |out: &mut String, b: &Bound| {
+                    write_value(out, ts, &b.as_value(), precision).map_err(|e| {
+                        Error::InvalidArgument(format!("INTERP RANGE bound: {}", e.reason))
+                    })
+                };
+                out.push_str(" RANGE(");
+                bound(out, start)?;
+                if let Some(end) = end {
+                    out.push_str(", ");
+                    bound(out, end)?;
+                }
+                out.push(')');
+                if let Some(every) = every {
+                    out.push_str(" EVERY(");
+                    every.render(out);
+                    out.push(')');
+                }
+                fill.render(out)?;
             }
             Window::Count { count, slide } => {
                 out.push_str(" COUNT_WINDOW(");

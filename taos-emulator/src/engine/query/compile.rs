@@ -275,6 +275,19 @@ impl Compiler<'_, '_> {
     }
 
     fn column(&mut self, table: Option<&str>, name: &str) -> Result<(CExpr, DataType), TdError> {
+        // An INTERP row is filled where its point holds no row; the flag
+        // rides in the window's third slot.
+        if name == "_isfilled" {
+            if !self.interp {
+                return Err(invalid_column(name));
+            }
+            let flag = CExpr::Cmp(
+                BinOp::Ne,
+                Box::new(CExpr::Window(2)),
+                Box::new(CExpr::Const(Value::Int(0))),
+            );
+            return Ok((flag, dt(Ty::Bool)));
+        }
         if let Some(i) = ["_wstart", "_wend", "_wduration", "_irowts"]
             .iter()
             .position(|w| *w == name)
@@ -307,7 +320,7 @@ impl Compiler<'_, '_> {
         let per_group = (name == "tbname" || rel.tags.iter().any(|c| c.name == name))
             && (!rel.star_tags || self.group_by.iter().any(is_tbname));
         if self.agg_mode && !self.has_selection && !per_group {
-            return Err(if self.window {
+            return Err(if self.window && !self.interp {
                 TdError::new(0x2667, format!("Invalid usage of expr: {name}"))
             } else if self.group_by.is_empty() {
                 TdError::new(0x260C, "Not a single-group group function")

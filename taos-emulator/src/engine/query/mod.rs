@@ -128,6 +128,7 @@ fn run(rel: Option<&Relation>, s: &Select, session: &Session) -> Result<Rows, Td
         || !s.group_by.is_empty()
         || s.having.is_some()
         || s.window.is_some();
+    let interp = matches!(s.window, Some(crate::sql::ast::Window::Interp { .. }));
     let mut cx = Compiler {
         rel,
         precision,
@@ -138,15 +139,14 @@ fn run(rel: Option<&Relation>, s: &Select, session: &Session) -> Result<Rows, Td
         agg_mode: false,
         has_selection: single_selection(items.iter().map(|(e, _)| e)),
         window: s.window.is_some(),
-        interp: matches!(s.window, Some(crate::sql::ast::Window::Interp { .. })),
+        interp,
         state: None,
         row_fns: Vec::new(),
     };
-    // HAVING filters groups: of GROUP BY, PARTITION BY or a window.
+    // HAVING filters groups: of GROUP BY, PARTITION BY or a window (not
+    // INTERP's points).
     if s.having.is_some()
-        && s.group_by.is_empty()
-        && s.partition_by.is_empty()
-        && s.window.is_none()
+        && (interp || (s.group_by.is_empty() && s.partition_by.is_empty() && s.window.is_none()))
     {
         return Err(TdError::new(0x260A, "Not a GROUP BY expression"));
     }

@@ -534,6 +534,11 @@ pub fn resolve(
                 ));
             }
             let fill = match fill {
+                // A single point needs no EVERY, and without FILL the server
+                // reads it as an unsupported fill.
+                None if range.1.is_none() => {
+                    return Err(TdError::new(0x2605, "Unsupported fill type"))
+                }
                 None => return Err(interp_clauses()),
                 Some((mode, _)) if mode == "none" => {
                     return Err(TdError::new(0x2605, "Unsupported fill type"))
@@ -730,6 +735,11 @@ fn interp(
             "syntax error near \"interp\" (cannot be mixed with other functions)",
         ));
     }
+    if let Some(f) = fill.filter(|f| f.mode == "value") {
+        if f.values.len() != aggs.len() {
+            return Err(TdError::new(0x2605, "Filled values number mismatch"));
+        }
+    }
     // Per INTERP call: the (ts, value) points in time order. A NULL row is
     // a point too: hit, or next to the interpolated time, it gives NULL.
     let series: Vec<Vec<(i64, Value)>> = aggs
@@ -756,11 +766,13 @@ fn interp(
             }
         }
         if vals.len() == aggs.len() {
+            let hit = rows.binary_search_by_key(&t, |r| r.0).is_ok();
             out.push(WinRow {
                 keys: keys.to_vec(),
-                win: [t, t, 0],
+                win: [t, t, i64::from(!hit)],
                 vals,
-                rep: None,
+                // Any row of the partition: tags and tbname are read from it.
+                rep: rows.first().map(|r| r.1),
                 filled: false,
             });
         }
