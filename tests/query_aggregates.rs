@@ -10,7 +10,7 @@ use taos_orm::query::{
     apercentile, avg, bottom, count, count_all, csum, derivative, diff, elapsed, first, irate,
     last, last_row, max, min, percentile, spread, stddev, sum, top, twa, wstart, TimeSpan,
 };
-use taos_orm::{Precision, TdRow};
+use taos_orm::{Precision, TdRow, TdTable};
 
 const MS: Precision = Precision::Millisecond;
 

@@ -6,7 +6,7 @@ mod fixture;
 
 use fixture::{at, setup, Meter};
 use taos_orm::query::Cond;
-use taos_orm::Precision;
+use taos_orm::{Precision, TdTable};
 
 const MS: Precision = Precision::Millisecond;
 

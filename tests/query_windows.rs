@@ -8,7 +8,7 @@ mod fixture;
 
 use fixture::{at, per_sec, setup, Meter};
 use taos_orm::query::{avg, count_all, sum, wduration, wend, wstart, Fill, TimeSpan};
-use taos_orm::{Precision, TdRow};
+use taos_orm::{Precision, TdRow, TdTable};
 
 #[derive(Debug, PartialEq, TdRow)]
 struct Avg {

@@ -28,7 +28,7 @@ fn derive_td_table_inner(input: proc_macro2::TokenStream) -> proc_macro2::TokenS
     };
     match expand::derive(&input) {
         Ok(tokens) => tokens,
-        Err(err) => fallback::expand(&input, &err),
+        Err(invalid) => invalid.into_tokens(),
     }
 }
 
@@ -41,6 +41,6 @@ pub fn derive_td_row(input: TokenStream) -> TokenStream {
     };
     match expand::row::derive(&input) {
         Ok(tokens) => tokens.into(),
-        Err(err) => err.to_compile_error().into(),
+        Err(invalid) => invalid.into_tokens().into(),
     }
 }

@@ -126,6 +126,19 @@ pub const STUB_SCHEMA: &TableSchema = &TableSchema {
     read_fields: &[],
 };
 
+/// The definition every column handle of an invalid struct points at.
+pub const STUB_COLUMN: &ColumnDef = &ColumnDef {
+    name: "",
+    field: "",
+    ty: SqlType::Int,
+    length: None,
+    nullable: true,
+    primary_key: false,
+    encode: None,
+    compress: None,
+    level: None,
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -106,6 +106,7 @@ pub use value::{BorrowedValue, FromValueError, TdType, TimestampValue, Value};
 /// | `#[taos(database = "power")]` | The database the table always lives in. |
 /// | `#[taos(comment = "...")]` | The table comment (at most 1024 bytes). |
 /// | `#[taos(child = "d_{device_id}")]` | Names a row's child table from field values (usually tags); `{{`/`}}` are literal braces. |
+/// | `#[taos(crate = "path")]` | Where the runtime is when it is not `::taos_orm` (a renamed dependency, a re-export): `crate = "orm"`, `crate = "my_facade::db"`. `TdRow` takes it too. |
 ///
 /// A super table needs a way to name each row's child table: either a
 /// `child` template or a `#[taos(tbname)]` field, not both.
@@ -140,11 +141,13 @@ pub use value::{BorrowedValue, FromValueError, TdType, TimestampValue, Value};
 /// # Typed queries
 ///
 /// The derive also implements [`query::TdColumns`]: `T::COLUMNS` holds one
-/// typed handle per column and tag, named like the field, plus `tbname`;
-/// and `T::query()` starts a [`query::Query`] whose closures receive those
-/// handles. A misspelled column, or a comparison with a value of another
-/// type, does not compile. The generated `query` method and the handle
-/// struct `__<Struct>Columns` take those names in the struct's namespace.
+/// typed handle per column and tag, named like the field and as visible as
+/// the field, plus `tbname`; and [`TdTable::query`] starts a
+/// [`query::Query`] whose closures receive those handles. A misspelled
+/// column, or a comparison with a value of another type, does not compile.
+/// `query` is a trait method (bring `TdTable` into scope), so a struct may
+/// define its own `query`; the derive adds only the handle struct
+/// `__<Struct>Columns` to the struct's namespace.
 ///
 /// ```
 /// # use taos_orm::TdTable;

@@ -177,4 +177,33 @@ pub trait TdTable: Sized {
         }
         Ok(())
     }
+    /// Starts a typed `SELECT` on this table; see [`crate::query`].
+    ///
+    /// A trait method rather than an inherent one, so a struct may have its
+    /// own `query`: then write `<Meter as TdTable>::query()` or
+    /// `Query::<Meter>::new()`.
+    ///
+    /// ```
+    /// use taos_orm::TdTable;
+    ///
+    /// #[derive(TdTable)]
+    /// #[taos(table = "events")]
+    /// struct Event {
+    ///     #[taos(ts)]
+    ///     ts: i64,
+    ///     code: i32,
+    /// }
+    ///
+    /// let sql = Event::query()
+    ///     .filter(|e| e.code.eq(7))
+    ///     .to_sql(Some("log"), taos_orm::Precision::Millisecond)?;
+    /// assert_eq!(sql, "SELECT `ts`, `code` FROM `log`.`events` WHERE `code` = 7");
+    /// # Ok::<_, taos_orm::Error>(())
+    /// ```
+    fn query() -> crate::query::Query<Self>
+    where
+        Self: crate::query::TdColumns,
+    {
+        crate::query::Query::new()
+    }
 }

@@ -4,6 +4,7 @@
 //!
 //! Every rule was checked against a real TDengine 3.3.7.5 server.
 
+pub mod column_options;
 pub mod float;
 pub mod json;
 pub mod printf;

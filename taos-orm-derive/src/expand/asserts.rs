@@ -6,17 +6,18 @@ use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 
-use super::{private, type_string};
+use super::type_string;
 use crate::internals::ast::{Field, Role, Table};
 use crate::internals::check::{MAX_ROW_WIDTH, MAX_TAGS_WIDTH};
 
 pub(super) fn expand(table: &Table<'_>) -> TokenStream {
+    let p = table.private();
     let mut out: Vec<TokenStream> = table
         .fields
         .iter()
         .filter(|f| matches!(f.role(), Role::Column | Role::Tag))
         .filter(|f| f.ty.known.is_none())
-        .flat_map(field_asserts)
+        .flat_map(|f| field_asserts(&p, f))
         .collect();
     out.extend(width_asserts(table));
     quote!(#(#out)*)
@@ -30,8 +31,7 @@ fn assert_at(field: &Field<'_>, condition: TokenStream, message: String) -> Toke
     }
 }
 
-fn field_asserts(field: &Field<'_>) -> Vec<TokenStream> {
-    let p = private();
+fn field_asserts(p: &TokenStream, field: &Field<'_>) -> Vec<TokenStream> {
     let ty = field.ty.ty;
     let sql = quote!(<#ty as #p::TdType>::SQL_TYPE);
     let name = &field.name;
@@ -69,7 +69,7 @@ fn field_asserts(field: &Field<'_>) -> Vec<TokenStream> {
         Some(_) => {
             let keyword = field.attrs.length.keyword().unwrap_or("varchar");
             let expected = if keyword == "varbinary" { "VARBINARY" } else { "VARCHAR or NCHAR" };
-            let declared = super::schema::sql_type(field);
+            let declared = super::schema::sql_type(p, field);
             out.push(assert_at(
                 field,
                 quote!(#p::length_fits(#declared, #sql)),
@@ -100,7 +100,7 @@ fn field_asserts(field: &Field<'_>) -> Vec<TokenStream> {
 
 /// Row and tag widths, when some field's width is only known to the compiler.
 fn width_asserts(table: &Table<'_>) -> Vec<TokenStream> {
-    let p = private();
+    let p = table.private();
     let ident = table.ident;
     let unknown =
         |f: &&Field<'_>| f.ty.known.is_none() && f.attrs.length.get().is_none() && !f.is_ts();

@@ -2,7 +2,7 @@
 //! the time it runs, `internals::check` has accepted the input.
 
 mod asserts;
-mod columns;
+pub(crate) mod columns;
 mod read;
 pub(crate) mod row;
 mod schema;
@@ -15,25 +15,41 @@ use syn::DeriveInput;
 use crate::internals::ast::Table;
 use crate::internals::{check, Ctxt};
 
-/// The path generated code reaches the runtime through.
-pub(crate) fn private() -> TokenStream {
-    quote!(::taos_orm::__private)
+/// A struct the derive refuses: its errors, and the stub impls to emit
+/// beside them.
+pub(crate) struct Invalid {
+    pub(crate) errors: syn::Error,
+    pub(crate) fallback: TokenStream,
+}
+
+impl Invalid {
+    /// The errors followed by the stubs.
+    pub(crate) fn into_tokens(self) -> TokenStream {
+        let mut tokens = self.errors.to_compile_error();
+        tokens.extend(self.fallback);
+        tokens
+    }
 }
 
 /// Parses, checks and expands; all errors of the struct at once on failure.
-pub(crate) fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
+pub(crate) fn derive(input: &DeriveInput) -> Result<TokenStream, Invalid> {
     let cx = Ctxt::new();
     let table = Table::from_ast(&cx, input);
     if let Some(table) = &table {
         check::check(&cx, table);
     }
-    cx.check()?;
-    let table = table.expect("a struct parsed without errors");
-    Ok(expand(&table))
+    match (cx.check(), table) {
+        (Ok(()), Some(table)) => Ok(expand(&table)),
+        (result, table) => {
+            let errors = result.expect_err("a struct that did not parse has errors");
+            let fallback = crate::fallback::table(input, table.as_ref());
+            Err(Invalid { errors, fallback })
+        }
+    }
 }
 
 fn expand(table: &Table<'_>) -> TokenStream {
-    let p = private();
+    let p = table.private();
     let ident = table.ident;
     let schema = schema::expand(table);
     let write_columns = write::columns(table);
@@ -41,7 +57,7 @@ fn expand(table: &Table<'_>) -> TokenStream {
     let write_table_name = write::table_name(table);
     let read_row = read::expand(table);
     let asserts = asserts::expand(table);
-    let columns = columns::expand(table);
+    let columns = columns::expand(table, columns::Handles::Schema);
     quote! {
         const _: () = {
             #[automatically_derived]

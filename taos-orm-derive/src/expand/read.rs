@@ -5,11 +5,10 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
-use super::private;
 use crate::internals::ast::{Role, Table};
 
 pub(super) fn expand(table: &Table<'_>) -> TokenStream {
-    let p = private();
+    let p = table.private();
     let read_order: Vec<_> = table
         .columns()
         .chain(table.tags())
@@ -36,26 +35,27 @@ pub(super) fn expand(table: &Table<'_>) -> TokenStream {
         }
     });
 
-    // read_rows: whole columns first, then the structs assembled by zipping
-    // them, so each column is decoded in one tight loop.
+    // read_rows: whole columns first, each decoded in one tight loop, then
+    // the structs assembled from one iterator per column. Flat `next()`
+    // calls rather than nested `zip`s: a struct's width must not be bounded
+    // by the compiler's recursion limit.
     let columns = read_order.iter().enumerate().map(|(i, field)| {
         let ty = field.ty.ty;
         let index = Literal::usize_suffixed(i);
         let var = format_ident!("__c{}", i);
         quote_spanned! {ty.span()=>
-            let #var = <__S as #p::ColumnSource>::column::<#ty>(__block, #index)?;
+            let mut #var = ::core::iter::IntoIterator::into_iter(
+                <__S as #p::ColumnSource>::column::<#ty>(__block, #index)?,
+            );
         }
     });
     let vars: Vec<_> = (0..read_order.len())
         .map(|i| format_ident!("__f{}", i))
         .collect();
-    let mut pattern = quote!(__f0);
-    let mut zipped = quote!(::core::iter::IntoIterator::into_iter(__c0));
-    for (i, var) in vars.iter().enumerate().skip(1) {
+    let nexts = vars.iter().enumerate().map(|(i, var)| {
         let col = format_ident!("__c{}", i);
-        pattern = quote!((#pattern, #var));
-        zipped = quote!(::core::iter::Iterator::zip(#zipped, #col));
-    }
+        quote!(let ::core::option::Option::Some(#var) = ::core::iter::Iterator::next(&mut #col) else { break };)
+    });
     let members = read_order.iter().map(|f| f.member);
     quote! {
         fn read_row<__R: #p::RowSource>(
@@ -70,7 +70,8 @@ pub(super) fn expand(table: &Table<'_>) -> TokenStream {
         ) -> ::core::result::Result<(), #p::ReadFieldError> {
             #(#columns)*
             __out.reserve(<__S as #p::ColumnSource>::rows(__block));
-            for #pattern in #zipped {
+            loop {
+                #(#nexts)*
                 __out.push(Self { #(#members: #vars,)* #(#skipped),* });
             }
             ::core::result::Result::Ok(())

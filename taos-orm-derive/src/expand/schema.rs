@@ -4,12 +4,12 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
-use super::{private, type_string};
+use super::type_string;
 use crate::internals::ast::{unraw, Field, Table};
 use crate::internals::ty::Sql;
 
 pub(super) fn expand(table: &Table<'_>) -> TokenStream {
-    let p = private();
+    let p = table.private();
     let struct_name = unraw(table.ident);
     let name = table.name();
     let attrs = &table.attrs;
@@ -25,16 +25,16 @@ pub(super) fn expand(table: &Table<'_>) -> TokenStream {
     } else {
         quote!(#p::TableKind::Super)
     };
-    let columns = table.columns().map(column_def);
-    let tags = table.tags().map(column_def);
+    let columns = table.columns().map(|f| column_def(&p, f));
+    let tags = table.tags().map(|f| column_def(&p, f));
     let read_fields = table
         .columns()
         .chain(table.tags())
-        .map(|field| read_field(&field.column_name(), field))
+        .map(|field| read_field(&p, &field.column_name(), field))
         .chain(
             table
                 .tbname_field()
-                .map(|field| read_field("tbname", field)),
+                .map(|field| read_field(&p, "tbname", field)),
         );
     quote! {
         &#p::TableSchema {
@@ -52,8 +52,7 @@ pub(super) fn expand(table: &Table<'_>) -> TokenStream {
 
 /// The column's SQL type: fixed for the timestamp and the JSON tag, the
 /// declared one when a length is given, else the field type's `TdType`.
-pub(super) fn sql_type(field: &Field<'_>) -> TokenStream {
-    let p = private();
+pub(super) fn sql_type(p: &TokenStream, field: &Field<'_>) -> TokenStream {
     let fixed = if field.is_ts() {
         Some(Sql::Timestamp)
     } else if field.attrs.json.is_set() {
@@ -73,12 +72,11 @@ pub(super) fn sql_type(field: &Field<'_>) -> TokenStream {
     }
 }
 
-fn column_def(field: &Field<'_>) -> TokenStream {
-    let p = private();
+fn column_def(p: &TokenStream, field: &Field<'_>) -> TokenStream {
     let ty = field.ty.ty;
     let name = field.column_name();
     let rust_name = &field.name;
-    let sql_type = sql_type(field);
+    let sql_type = sql_type(p, field);
     let length = match field.attrs.length.get() {
         Some(length) => {
             let n = Literal::u32_suffixed(length.n);
@@ -108,8 +106,7 @@ fn column_def(field: &Field<'_>) -> TokenStream {
     }
 }
 
-fn read_field(column: &str, field: &Field<'_>) -> TokenStream {
-    let p = private();
+fn read_field(p: &TokenStream, column: &str, field: &Field<'_>) -> TokenStream {
     let rust_name = &field.name;
     let rust_type = type_string(field.ty.ty);
     quote! {

@@ -5,13 +5,15 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 
-use super::private;
 use crate::internals::ast::{Field, Table};
 use crate::internals::name::{parse_template, Part};
 
 pub(super) fn columns(table: &Table<'_>) -> TokenStream {
-    let p = private();
-    let puts = table.columns().enumerate().map(|(i, field)| put(i, field));
+    let p = table.private();
+    let puts = table
+        .columns()
+        .enumerate()
+        .map(|(i, field)| put(&p, i, field));
     quote! {
         fn write_columns<__S: #p::ValueSink>(&self, __sink: &mut __S) {
             #(#puts)*
@@ -20,8 +22,8 @@ pub(super) fn columns(table: &Table<'_>) -> TokenStream {
 }
 
 pub(super) fn tags(table: &Table<'_>) -> TokenStream {
-    let p = private();
-    let puts = table.tags().enumerate().map(|(i, field)| put(i, field));
+    let p = table.private();
+    let puts = table.tags().enumerate().map(|(i, field)| put(&p, i, field));
     quote! {
         fn write_tags<__S: #p::ValueSink>(&self, __sink: &mut __S) {
             #(#puts)*
@@ -31,27 +33,25 @@ pub(super) fn tags(table: &Table<'_>) -> TokenStream {
 
 /// `<T as TdType>::to_value(&self.field)`, spanned at the field type so an
 /// unsupported type is reported there.
-fn value(field: &Field<'_>) -> TokenStream {
-    let p = private();
+fn value(p: &TokenStream, field: &Field<'_>) -> TokenStream {
     let ty = field.ty.ty;
     let member = field.member;
     quote_spanned!(ty.span()=> <#ty as #p::TdType>::to_value(&self.#member))
 }
 
-fn put(index: usize, field: &Field<'_>) -> TokenStream {
-    let p = private();
+fn put(p: &TokenStream, index: usize, field: &Field<'_>) -> TokenStream {
     let index = Literal::usize_suffixed(index);
     let value = if field.is_ts() {
         let member = field.member;
         quote!(#p::timestamp_value(&self.#member))
     } else {
-        value(field)
+        value(p, field)
     };
     quote!(#p::ValueSink::put(__sink, #index, #value);)
 }
 
 pub(super) fn table_name(table: &Table<'_>) -> TokenStream {
-    let p = private();
+    let p = table.private();
     let body = if let Some(field) = table.tbname_field() {
         let member = field.member;
         quote!(__out.push_str(&self.#member);)
@@ -64,7 +64,7 @@ pub(super) fn table_name(table: &Table<'_>) -> TokenStream {
                 let field = table.fields.iter().find(|f| &f.name == name);
                 match field {
                     Some(field) => {
-                        let value = value(field);
+                        let value = value(&p, field);
                         quote!(#p::push_name_part(__out, #value);)
                     }
                     None => TokenStream::new(),

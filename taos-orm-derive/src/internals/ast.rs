@@ -1,6 +1,8 @@
 //! The parsed model of a `#[derive(TdTable)]` struct: plain data, each item
 //! keeping a reference to the syntax it came from so checks can point at it.
 
+use proc_macro2::TokenStream;
+use quote::quote;
 use syn::{Data, DeriveInput, Fields, Ident};
 
 use super::attr;
@@ -18,6 +20,7 @@ pub(crate) struct Table<'a> {
 /// One named field.
 pub(crate) struct Field<'a> {
     pub(crate) member: &'a Ident,
+    pub(crate) vis: &'a syn::Visibility,
     /// The field name without `r#`, as the user thinks of it.
     pub(crate) name: String,
     pub(crate) ty: FieldType<'a>,
@@ -42,32 +45,7 @@ impl<'a> Table<'a> {
     /// a struct with named fields.
     pub(crate) fn from_ast(cx: &Ctxt, input: &'a DeriveInput) -> Option<Self> {
         let attrs = attr::Container::from_ast(cx, &input.attrs);
-        let named = match &input.data {
-            Data::Struct(data) => match &data.fields {
-                Fields::Named(named) => named,
-                _ => {
-                    cx.error_spanned_by(
-                        &input.ident,
-                        "`TdTable` can only be derived for structs with named fields",
-                    );
-                    return None;
-                }
-            },
-            Data::Enum(data) => {
-                cx.error_spanned_by(
-                    data.enum_token,
-                    "`TdTable` can only be derived for structs with named fields, not enums",
-                );
-                return None;
-            }
-            Data::Union(data) => {
-                cx.error_spanned_by(
-                    data.union_token,
-                    "`TdTable` can only be derived for structs with named fields, not unions",
-                );
-                return None;
-            }
-        };
+        let named = named_fields(cx, input, "TdTable")?;
         let fields = named
             .named
             .iter()
@@ -79,6 +57,11 @@ impl<'a> Table<'a> {
             attrs,
             fields,
         })
+    }
+
+    /// The path generated code reaches the runtime through.
+    pub(crate) fn private(&self) -> TokenStream {
+        private_path(self.attrs.krate.get())
     }
 
     pub(crate) fn is_normal(&self) -> bool {
@@ -119,6 +102,7 @@ impl<'a> Field<'a> {
         let member = field.ident.as_ref().expect("named field");
         Field {
             member,
+            vis: &field.vis,
             name: unraw(member),
             ty: FieldType::from_syn(&field.ty),
             attrs: attr::Field::from_ast(cx, &field.attrs),
@@ -154,6 +138,97 @@ impl<'a> Field<'a> {
             None => self.name.to_ascii_lowercase(),
         }
     }
+}
+
+/// The struct of a `#[derive(TdRow)]`: rows read by column name.
+pub(crate) struct Row<'a> {
+    pub(crate) ident: &'a Ident,
+    pub(crate) original: &'a DeriveInput,
+    pub(crate) attrs: attr::RowContainer,
+    pub(crate) fields: Vec<RowField<'a>>,
+}
+
+/// One field of a `#[derive(TdRow)]` struct.
+pub(crate) struct RowField<'a> {
+    pub(crate) member: &'a Ident,
+    pub(crate) ty: &'a syn::Type,
+    pub(crate) attrs: attr::RowField,
+}
+
+impl<'a> Row<'a> {
+    pub(crate) fn from_ast(cx: &Ctxt, input: &'a DeriveInput) -> Option<Self> {
+        let attrs = attr::RowContainer::from_ast(cx, &input.attrs);
+        let named = named_fields(cx, input, "TdRow")?;
+        let fields = named
+            .named
+            .iter()
+            .map(|field| RowField {
+                member: field.ident.as_ref().expect("named field"),
+                ty: &field.ty,
+                attrs: attr::RowField::from_ast(cx, &field.attrs),
+            })
+            .collect();
+        Some(Row {
+            ident: &input.ident,
+            original: input,
+            attrs,
+            fields,
+        })
+    }
+
+    pub(crate) fn private(&self) -> TokenStream {
+        private_path(self.attrs.krate.get())
+    }
+}
+
+impl RowField<'_> {
+    pub(crate) fn is_read(&self) -> bool {
+        !self.attrs.skip.is_set()
+    }
+
+    /// The result column the field reads: `rename` or the field name,
+    /// lowercased (result columns are matched ignoring ASCII case).
+    pub(crate) fn column(&self) -> String {
+        match self.attrs.rename.get() {
+            Some(lit) => lit.value().to_ascii_lowercase(),
+            None => unraw(self.member).to_ascii_lowercase(),
+        }
+    }
+}
+
+/// `::taos_orm::__private`, or `<crate>::__private` under `#[taos(crate = "...")]`.
+pub(crate) fn private_path(krate: Option<&syn::Path>) -> TokenStream {
+    match krate {
+        Some(path) => quote!(#path::__private),
+        None => quote!(::taos_orm::__private),
+    }
+}
+
+/// The named fields of a struct; `None` (with the error recorded) for
+/// anything else.
+fn named_fields<'a>(
+    cx: &Ctxt,
+    input: &'a DeriveInput,
+    derive: &str,
+) -> Option<&'a syn::FieldsNamed> {
+    let what = match &input.data {
+        Data::Struct(data) => match &data.fields {
+            Fields::Named(named) => return Some(named),
+            Fields::Unnamed(_) if derive == "TdRow" => {
+                "structs with named fields; read tuples directly"
+            }
+            _ => "structs with named fields",
+        },
+        Data::Enum(_) => "structs with named fields, not enums",
+        Data::Union(_) => "structs with named fields, not unions",
+    };
+    let at: TokenStream = match &input.data {
+        Data::Enum(data) => quote::ToTokens::to_token_stream(&data.enum_token),
+        Data::Union(data) => quote::ToTokens::to_token_stream(&data.union_token),
+        Data::Struct(_) => quote::ToTokens::to_token_stream(&input.ident),
+    };
+    cx.error_spanned_by(at, format!("`{derive}` can only be derived for {what}"));
+    None
 }
 
 /// The identifier without a raw prefix: `r#type` is the column `type`.

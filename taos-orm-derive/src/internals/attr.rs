@@ -12,7 +12,13 @@ use super::ctxt::Ctxt;
 use super::ty::Sql;
 
 /// Keys accepted on the struct, for the "unknown attribute" message.
-const CONTAINER_KEYS: &[&str] = &["stable", "table", "database", "comment", "child"];
+const CONTAINER_KEYS: &[&str] = &["stable", "table", "database", "comment", "child", "crate"];
+
+/// Keys accepted on a `#[derive(TdRow)]` field.
+const ROW_FIELD_KEYS: &[&str] = &["rename", "skip"];
+
+/// Keys accepted on a `#[derive(TdRow)]` struct.
+const ROW_CONTAINER_KEYS: &[&str] = &["crate"];
 
 /// Keys accepted on a field.
 const FIELD_KEYS: &[&str] = &[
@@ -87,6 +93,20 @@ pub(crate) struct Container {
     pub(crate) database: Attr<LitStr>,
     pub(crate) comment: Attr<LitStr>,
     pub(crate) child: Attr<LitStr>,
+    /// `crate = "path"`: where the runtime is, for a renamed or re-exported
+    /// `taos_orm`.
+    pub(crate) krate: Attr<syn::Path>,
+}
+
+/// `#[taos(...)]` on a `#[derive(TdRow)]` struct.
+pub(crate) struct RowContainer {
+    pub(crate) krate: Attr<syn::Path>,
+}
+
+/// `#[taos(...)]` on a `#[derive(TdRow)]` field.
+pub(crate) struct RowField {
+    pub(crate) rename: Attr<LitStr>,
+    pub(crate) skip: Attr<()>,
 }
 
 /// A declared length: `varchar(64)` and friends.
@@ -122,6 +142,7 @@ impl Container {
             database: Attr::none(),
             comment: Attr::none(),
             child: Attr::none(),
+            krate: Attr::none(),
         };
         for_each_key(cx, attrs, |meta| {
             let path = &meta.path;
@@ -145,6 +166,10 @@ impl Container {
                 // #[taos(child = "d_{device_id}")]
                 let value = meta.value()?.parse()?;
                 cont.child.set(cx, path, "child", value);
+            } else if path.is_ident("crate") {
+                // #[taos(crate = "my_orm")]
+                let value = crate_path(&meta)?;
+                cont.krate.set(cx, path, "crate", value);
             } else {
                 unknown_key(cx, &meta, CONTAINER_KEYS)?;
             }
@@ -251,6 +276,57 @@ impl Field {
         .flatten()
         .collect()
     }
+}
+
+impl RowContainer {
+    pub(crate) fn from_ast(cx: &Ctxt, attrs: &[syn::Attribute]) -> Self {
+        let mut cont = RowContainer {
+            krate: Attr::none(),
+        };
+        for_each_key(cx, attrs, |meta| {
+            if meta.path.is_ident("crate") {
+                let value = crate_path(&meta)?;
+                cont.krate.set(cx, &meta.path, "crate", value);
+                Ok(())
+            } else {
+                unknown_key(cx, &meta, ROW_CONTAINER_KEYS)
+            }
+        })
+        .ok();
+        cont
+    }
+}
+
+impl RowField {
+    pub(crate) fn from_ast(cx: &Ctxt, attrs: &[syn::Attribute]) -> Self {
+        let mut field = RowField {
+            rename: Attr::none(),
+            skip: Attr::none(),
+        };
+        for_each_key(cx, attrs, |meta| {
+            let path = &meta.path;
+            if path.is_ident("rename") {
+                // #[taos(rename = "_wstart")]
+                let value: LitStr = meta.value()?.parse()?;
+                field.rename.set(cx, path, "rename", value);
+                Ok(())
+            } else if path.is_ident("skip") {
+                no_value(cx, &meta, "skip")?;
+                field.skip.set(cx, path, "skip", ());
+                Ok(())
+            } else {
+                unknown_key(cx, &meta, ROW_FIELD_KEYS)
+            }
+        })
+        .ok();
+        field
+    }
+}
+
+/// `crate = "my_orm"` or `crate = "::reexport::taos_orm"`.
+fn crate_path(meta: &ParseNestedMeta<'_>) -> syn::Result<syn::Path> {
+    let lit: LitStr = meta.value()?.parse()?;
+    lit.parse()
 }
 
 /// Runs `f` on every key of every `#[taos(...)]` attribute. A parse error

@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use super::ast::{Field, Role, Table};
+use super::ast::{Field, Role, Row, Table};
 use super::ctxt::Ctxt;
 use super::name::{self, Part};
 use super::ty::{Known, Sql};
@@ -22,9 +22,7 @@ const MAX_TAGS: usize = 128;
 /// Longest table comment, in bytes.
 const MAX_COMMENT: usize = 1024;
 
-const ENCODINGS: &[&str] = &["simple8b", "bit-packing", "delta-i", "delta-d", "disabled"];
-const COMPRESSIONS: &[&str] = &["lz4", "zlib", "zstd", "tsz", "xz", "disabled"];
-const LEVELS: &[&str] = &["high", "medium", "low", "h", "m", "l"];
+use taos_rules::column_options::{self, COMPRESSIONS, ENCODINGS, LEVELS};
 
 pub(crate) fn check(cx: &Ctxt, table: &Table<'_>) {
     check_generics(cx, table);
@@ -40,6 +38,42 @@ pub(crate) fn check(cx: &Ctxt, table: &Table<'_>) {
     check_names(cx, table);
     check_widths(cx, table);
     check_primary_key(cx, table);
+}
+
+/// The rules of a `#[derive(TdRow)]` struct.
+pub(crate) fn check_row(cx: &Ctxt, row: &Row<'_>) {
+    let generics = &row.original.generics;
+    if !generics.params.is_empty() {
+        cx.error_spanned_by(generics, "`TdRow` cannot be derived for generic structs");
+    }
+    let mut seen: HashMap<String, &syn::Ident> = HashMap::new();
+    for field in &row.fields {
+        if let (Some(key), true) = (field.attrs.rename.key(), field.attrs.skip.is_set()) {
+            cx.error_spanned_by(
+                key,
+                "conflicting attributes `skip` and `rename`: a skipped field reads no column",
+            );
+        }
+        if let Some(lit) = field.attrs.rename.get() {
+            if lit.value().is_empty() {
+                cx.error_spanned_by(lit, "the column name is empty");
+                continue;
+            }
+        }
+        if !field.is_read() {
+            continue;
+        }
+        let column = field.column();
+        match seen.get(&column) {
+            Some(first) => cx.error_spanned_by(
+                field.member,
+                format!("two fields read the result column `{column}`: `{first}` and this one (names are case-insensitive)"),
+            ),
+            None => {
+                seen.insert(column, field.member);
+            }
+        }
+    }
 }
 
 /// The schema is one constant per type, so it cannot vary with parameters.
@@ -129,17 +163,46 @@ fn check_conflicts(cx: &Ctxt, field: &Field<'_>) {
     }
 }
 
-/// `encode`, `compress` and `level` take TDengine's fixed lists of values.
+/// `encode`, `compress` and `level` take TDengine's fixed lists of values,
+/// and `encode` and `compress` only those that suit the column type (when
+/// the syntax tells the type; the runtime checks the others before CREATE).
 fn check_options(cx: &Ctxt, field: &Field<'_>) {
     let attrs = &field.attrs;
+    let sql = if field.is_ts() {
+        Some(Sql::Timestamp)
+    } else if let Some(length) = attrs.length.get() {
+        Some(length.sql)
+    } else {
+        field.ty.known.map(Known::natural)
+    };
     for (attr, keyword, valid) in [
         (&attrs.encode, "encode", ENCODINGS),
         (&attrs.compress, "compress", COMPRESSIONS),
         (&attrs.level, "level", LEVELS),
     ] {
         let Some(lit) = attr.get() else { continue };
-        let value = lit.value().to_ascii_lowercase();
-        if !valid.contains(&value.as_str()) {
+        let value = lit.value();
+        let fits = match (keyword, sql) {
+            ("encode", Some(sql)) => column_options::encodings_for(sql.name()),
+            ("compress", Some(sql)) => column_options::compressions_for(sql.name()),
+            _ => valid,
+        };
+        if column_options::allows(valid, &value) && !column_options::allows(fits, &value) {
+            let sql = sql.map_or("", Sql::name);
+            let list = fits
+                .iter()
+                .map(|v| format!("\"{v}\""))
+                .collect::<Vec<_>>()
+                .join(", ");
+            cx.error_spanned_by(
+                lit,
+                format!(
+                    "a column of type {sql} cannot take `{keyword} = {value:?}`; it takes {list}"
+                ),
+            );
+            continue;
+        }
+        if !column_options::allows(valid, &value) {
             let list = valid
                 .iter()
                 .map(|v| format!("\"{v}\""))

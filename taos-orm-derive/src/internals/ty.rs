@@ -52,6 +52,28 @@ impl Sql {
         }
     }
 
+    /// The type's name as TDengine spells it in DDL (`INT UNSIGNED`).
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Sql::Timestamp => "TIMESTAMP",
+            Sql::Bool => "BOOL",
+            Sql::TinyInt => "TINYINT",
+            Sql::SmallInt => "SMALLINT",
+            Sql::Int => "INT",
+            Sql::BigInt => "BIGINT",
+            Sql::UTinyInt => "TINYINT UNSIGNED",
+            Sql::USmallInt => "SMALLINT UNSIGNED",
+            Sql::UInt => "INT UNSIGNED",
+            Sql::UBigInt => "BIGINT UNSIGNED",
+            Sql::Float => "FLOAT",
+            Sql::Double => "DOUBLE",
+            Sql::VarChar => "VARCHAR",
+            Sql::NChar => "NCHAR",
+            Sql::VarBinary => "VARBINARY",
+            Sql::Json => "JSON",
+        }
+    }
+
     /// Bytes the type takes in a row, given the declared length of a
     /// var-length type (each of which adds a 2-byte length prefix).
     pub(crate) fn width(self, length: u32) -> u64 {

@@ -8,7 +8,7 @@ fn errors(input: proc_macro2::TokenStream) -> Vec<String> {
     let input: syn::DeriveInput = syn::parse2(input).unwrap();
     match crate::expand::derive(&input) {
         Ok(_) => Vec::new(),
-        Err(err) => err.into_iter().map(|e| e.to_string()).collect(),
+        Err(invalid) => invalid.errors.into_iter().map(|e| e.to_string()).collect(),
     }
 }
 

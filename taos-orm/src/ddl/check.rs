@@ -11,9 +11,7 @@ const MAX_COLUMNS_AND_TAGS: usize = 4096;
 const MAX_TAGS: usize = 128;
 const MAX_COMMENT_BYTES: usize = 1024;
 
-const ENCODINGS: &[&str] = &["simple8b", "bit-packing", "delta-i", "delta-d", "disabled"];
-const COMPRESSIONS: &[&str] = &["lz4", "zlib", "zstd", "tsz", "xz", "disabled"];
-const LEVELS: &[&str] = &["high", "medium", "low", "h", "m", "l"];
+use taos_rules::column_options::{self, COMPRESSIONS, ENCODINGS, LEVELS};
 
 fn invalid(schema: &TableSchema, msg: impl std::fmt::Display) -> Error {
     Error::InvalidArgument(format!(
@@ -205,11 +203,34 @@ fn check_column_options(schema: &TableSchema, index: usize, col: &ColumnDef) -> 
     ];
     for (option, value, allowed) in options {
         if let Some(v) = value {
-            if !allowed.iter().any(|a| a.eq_ignore_ascii_case(v)) {
+            if !column_options::allows(allowed, v) {
                 return Err(invalid(
                     schema,
                     format_args!(
                         "column `{}`: {option} '{v}' is not one of {}",
+                        col.name,
+                        allowed.join(", ")
+                    ),
+                ));
+            }
+        }
+    }
+    let ty = col.ty.name();
+    let by_type = [
+        ("ENCODE", col.encode, column_options::encodings_for(ty)),
+        (
+            "COMPRESS",
+            col.compress,
+            column_options::compressions_for(ty),
+        ),
+    ];
+    for (option, value, allowed) in by_type {
+        if let Some(v) = value {
+            if !column_options::allows(allowed, v) {
+                return Err(invalid(
+                    schema,
+                    format_args!(
+                        "column `{}`: a {ty} column takes {option} {}, not '{v}'",
                         col.name,
                         allowed.join(", ")
                     ),

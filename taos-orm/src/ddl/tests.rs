@@ -123,6 +123,22 @@ fn bad_schemas_are_rejected() {
             ..ColumnDef::new("d", SqlType::Double)
         },
     ];
+    // Known values that the column's type does not take (the server's
+    // 0x80000231 and 0x80000233).
+    static UNFIT_ENCODE: [ColumnDef; 2] = [
+        ColumnDef::new("ts", SqlType::Timestamp),
+        ColumnDef {
+            encode: Some("simple8b"),
+            ..ColumnDef::new("d", SqlType::Double)
+        },
+    ];
+    static UNFIT_COMPRESS: [ColumnDef; 2] = [
+        ColumnDef::new("ts", SqlType::Timestamp),
+        ColumnDef {
+            compress: Some("TSZ"),
+            ..ColumnDef::new("n", SqlType::BigInt)
+        },
+    ];
     static NULL_TS: [ColumnDef; 2] = [
         ColumnDef {
             nullable: true,
@@ -146,6 +162,9 @@ fn bad_schemas_are_rejected() {
     assert!(bad_schema(|s| s.tags = &DUP).contains("repeats"));
     assert!(bad_schema(|s| s.columns = &BAD_PK).contains("PRIMARY KEY"));
     assert!(bad_schema(|s| s.columns = &BAD_ENCODE).contains("ENCODE 'gzip'"));
+    assert!(bad_schema(|s| s.columns = &UNFIT_ENCODE)
+        .contains("a DOUBLE column takes ENCODE delta-d, disabled, not 'simple8b'"));
+    assert!(bad_schema(|s| s.columns = &UNFIT_COMPRESS).contains("BIGINT column takes COMPRESS"));
     assert!(bad_schema(|s| s.tags = &DOTTED).contains("\"a.b\""));
     assert!(bad_schema(|s| s.name = "").contains("empty"));
     assert!(bad_schema(|s| s.comment = Some("a\0b")).contains("NUL"));

@@ -7,22 +7,20 @@ use super::super::convert::{convert, Ctx};
 use super::super::error::*;
 use super::super::storage::TableData;
 use super::super::time;
-use super::super::value::{schema_bytes, Value};
+use super::super::value::{schema_bytes, type_name, Value};
 use super::{check_name, db_mut, db_of, now_ms};
 use crate::api::{Session, TdError};
 use crate::sql::ast::{ColumnSpec, CreateChild, DataType, TableName, ValueExpr};
 use std::collections::BTreeSet;
 use taos_query::common::Ty;
-
-const ENCODES: &[&str] = &["simple8b", "bit-packing", "delta-i", "delta-d", "disabled"];
-const COMPRESSES: &[&str] = &["lz4", "zlib", "zstd", "tsz", "xz", "disabled"];
+use taos_rules::column_options::{allows, compressions_for, encodings_for};
 
 pub(super) fn column_def(spec: &ColumnSpec) -> Result<ColumnDef, TdError> {
     let mut c = ColumnDef::new(spec.name.clone(), spec.dt);
     c.primary_key = spec.primary_key;
     let (enc, _) = default_compression(spec.dt.ty);
     if let Some(e) = &spec.encode {
-        if !ENCODES.contains(&e.as_str()) {
+        if !allows(encodings_for(type_name(spec.dt.ty)), e) {
             return Err(TdError::new(0x0231, "Invalid encode param"));
         }
         c.encode = e.clone();
@@ -30,7 +28,7 @@ pub(super) fn column_def(spec: &ColumnSpec) -> Result<ColumnDef, TdError> {
         c.encode = enc.into();
     }
     if let Some(e) = &spec.compress {
-        if !COMPRESSES.contains(&e.as_str()) {
+        if !allows(compressions_for(type_name(spec.dt.ty)), e) {
             return Err(TdError::new(0x0233, "Invalid compress param"));
         }
         c.compress = e.clone();
