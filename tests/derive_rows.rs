@@ -184,7 +184,7 @@ struct Reading {
     #[taos(ts)]
     ts: i64,
     value: f64,
-    #[taos(rename = "Level")]
+    #[taos(rename = "level")]
     level: Option<u8>,
     #[taos(skip)]
     note: String,
@@ -243,7 +243,7 @@ fn skipped_fields_read_as_default() {
 }
 
 #[derive(Debug, PartialEq, TdTable)]
-#[taos(table = "Event_Log")]
+#[taos(table = "event_log")]
 struct Event {
     #[taos(ts)]
     ts: Timestamp,

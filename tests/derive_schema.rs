@@ -5,7 +5,7 @@ use taos::taos_query::common::Timestamp;
 use taos_orm::{ColumnDef, ReadField, SqlType, TableKind, TdTable};
 
 #[derive(TdTable)]
-#[taos(stable = "Meters", database = "Power", comment = "smart meters")]
+#[taos(stable = "meters", database = "power", comment = "smart meters")]
 struct Meter {
     #[taos(ts)]
     ts: DateTime<Utc>,
@@ -148,7 +148,7 @@ struct Reserved {
     id: i32,
     value: f64,
     level: Option<i8>,
-    #[taos(rename = "State")]
+    #[taos(rename = "state")]
     current_state: bool,
     #[taos(tag)]
     r#type: u8,

@@ -4,7 +4,7 @@
 use taos_orm::{ddl, InsertSql, Precision, TdTable};
 
 #[derive(TdTable)]
-#[taos(stable = "Meters", child = "d_{group_id}", comment = "it's metered")]
+#[taos(stable = "meters", child = "d_{group_id}", comment = "it's metered")]
 struct Meter {
     #[taos(ts, encode = "delta-i", compress = "LZ4")]
     ts: i64,
@@ -15,7 +15,7 @@ struct Meter {
     level: String,
     #[taos(tag)]
     group_id: u16,
-    #[taos(tag, rename = "Type", varchar(4))]
+    #[taos(tag, rename = "type", varchar(4))]
     r#type: String,
 }
 
@@ -65,7 +65,7 @@ fn insert_uses_the_child_template_and_raw_timestamps() {
 }
 
 #[derive(TdTable)]
-#[taos(table = "Event_Log", database = "Audit")]
+#[taos(table = "event_log", database = "audit")]
 struct Event {
     #[taos(ts)]
     at: i64,

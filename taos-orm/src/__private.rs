@@ -72,22 +72,6 @@ pub const fn is_json(ty: SqlType) -> bool {
     matches!(ty, SqlType::Json)
 }
 
-/// Whether a type can be the composite key: an integer or `VARCHAR`.
-pub const fn is_composite_key_type(ty: SqlType) -> bool {
-    matches!(
-        ty,
-        SqlType::TinyInt
-            | SqlType::SmallInt
-            | SqlType::Int
-            | SqlType::BigInt
-            | SqlType::UTinyInt
-            | SqlType::USmallInt
-            | SqlType::UInt
-            | SqlType::UBigInt
-            | SqlType::VarChar
-    )
-}
-
 /// Bytes a list of columns or tags takes in a row: fixed widths, and the
 /// declared length plus a 2-byte prefix for var-length types (4 bytes per
 /// NCHAR character).
@@ -97,17 +81,10 @@ pub const fn width(columns: &[ColumnDef]) -> u64 {
     while i < columns.len() {
         let column = &columns[i];
         let length = match column.length {
-            Some(n) => n as u64,
+            Some(n) => n,
             None => 0,
         };
-        total += match column.ty.fixed_width() {
-            Some(w) => w as u64,
-            None => match column.ty {
-                SqlType::NChar => 4 * length + 2,
-                SqlType::Json => 4 * 4095 + 2,
-                _ => length + 2,
-            },
-        };
+        total += column.ty.width(length) as u64;
         i += 1;
     }
     total
@@ -188,8 +165,6 @@ mod tests {
         assert!(length_fits(SqlType::NChar, SqlType::VarChar));
         assert!(!length_fits(SqlType::VarBinary, SqlType::VarChar));
         assert!(!length_fits(SqlType::VarChar, SqlType::Int));
-        assert!(is_composite_key_type(SqlType::VarChar));
-        assert!(!is_composite_key_type(SqlType::NChar));
         assert!(is_json(SqlType::Json));
     }
 }

@@ -167,10 +167,14 @@ pub use value::{BorrowedValue, FromValueError, TdType, TimestampValue, Value};
 /// # Names and limits
 ///
 /// Table, column and tag names are ASCII-lowercased (TDengine folds unquoted
-/// names) and must be unique ignoring case, across columns and tags. The
-/// runtime quotes every name, so reserved words such as `value` or `level`
-/// are fine as field names. Names cannot be empty or contain `.`, a backtick
-/// or control characters; columns and tags are at most 64 bytes, tables 192.
+/// names, so hand-written SQL finds them) and must be unique ignoring case,
+/// across columns and tags; a name spelled out in `rename`, `stable`, `table`
+/// or `database` must therefore be written in lowercase. The runtime quotes
+/// every name, so reserved words such as `value` or `level` are fine as field
+/// names, but pseudo-columns (`tbname`, `_wstart`, `_rowts`, ...) are not: an
+/// unquoted mention in any query would read the pseudo-column. Names cannot
+/// be empty or contain `.`, a backtick or control characters; columns and
+/// tags are at most 64 bytes, tables 192.
 /// A table has at most 4096 columns and tags, 128 tags, rows of at most 65531
 /// bytes and tags of at most 16384 bytes (a `VARCHAR(n)` takes n + 2 bytes,
 /// an `NCHAR(n)` 4n + 2).

@@ -3,6 +3,7 @@
 use std::borrow::Cow;
 
 use crate::schema::SqlType;
+use crate::table::{ColumnSource, ReadFieldError, RowSource};
 pub use taos::taos_query::common::BorrowedValue;
 use taos::taos_query::common::{ColumnView, Ty};
 
@@ -142,6 +143,23 @@ pub trait TdType: Sized {
         out: &mut Vec<Option<Self>>,
     ) -> Result<(), (usize, FromValueError)> {
         nullable_by_rows(column, out)
+    }
+
+    // The derive reads fields through these two rather than through
+    // `RowSource::get::<T>` and `ColumnSource::column::<T>`, so that a field
+    // type without a `TdType` impl fails every use with one identical error
+    // (which the compiler reports once) instead of one per bound.
+    #[doc(hidden)]
+    fn __read<R: RowSource>(row: &R, index: usize) -> Result<Self, ReadFieldError> {
+        row.get::<Self>(index)
+    }
+
+    #[doc(hidden)]
+    fn __read_column<S: ColumnSource>(
+        block: &S,
+        index: usize,
+    ) -> Result<Vec<Self>, ReadFieldError> {
+        block.column::<Self>(index)
     }
 }
 

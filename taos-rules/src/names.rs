@@ -51,9 +51,11 @@ pub enum NameProblem {
         /// The limit in bytes.
         max: usize,
     },
-    /// The name holds a character TDengine rejects even between backticks:
-    /// `.` (the database separator), a backtick (it cannot be escaped) or a
-    /// control character.
+    /// The name holds a character that cannot be in a quoted name: `.`
+    /// (TDengine reads it as the database separator even between
+    /// backticks), a backtick (it cannot be escaped) or a control character
+    /// (the server takes those, but a name holding one cannot be typed or
+    /// printed back, so the ORM refuses it).
     Forbidden(char),
 }
 
@@ -83,7 +85,8 @@ pub fn name_problem(name: &str, kind: NameKind) -> Option<NameProblem> {
     forbidden_char(name).map(NameProblem::Forbidden)
 }
 
-/// The first character TDengine rejects in a quoted name, if any.
+/// The first character a quoted name cannot hold (see
+/// [`NameProblem::Forbidden`]), if any.
 pub fn forbidden_char(text: &str) -> Option<char> {
     text.chars()
         .find(|&c| c == '.' || c == '`' || c.is_control())

@@ -11,8 +11,10 @@ use crate::json::MAX_TEXT_CHARS;
 /// assert_eq!(SqlType::NChar.max_length(Place::Tag), Some(4095));
 /// assert_eq!(SqlType::VarChar.width(20), 22);
 /// ```
+///
+/// Exhaustive on purpose: the derive, the runtime and the emulator match on
+/// it, and a type TDengine adds must reach every one of those matches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
 pub enum SqlType {
     /// `TIMESTAMP`, an i64 in the database precision.
     Timestamp,
@@ -132,6 +134,15 @@ impl SqlType {
         )
     }
 
+    /// Whether the type can be the composite key (`PRIMARY KEY`, the second
+    /// column): the server takes only these five, not the narrow integers.
+    pub const fn can_be_composite_key(self) -> bool {
+        matches!(
+            self,
+            SqlType::Int | SqlType::UInt | SqlType::BigInt | SqlType::UBigInt | SqlType::VarChar
+        )
+    }
+
     /// The longest length a var-length type may declare (bytes, or
     /// characters for NCHAR); `None` for the types without a length.
     /// The shortest is always 1.
@@ -209,7 +220,10 @@ mod tests {
         for ty in SqlType::ALL {
             assert_eq!(ty.has_length(), ty.max_length(Place::Column).is_some());
             assert_eq!(ty.has_length(), ty.max_length(Place::Tag).is_some());
-            assert_eq!(ty.fixed_width().is_none(), ty.has_length() || ty == SqlType::Json);
+            assert_eq!(
+                ty.fixed_width().is_none(),
+                ty.has_length() || ty == SqlType::Json
+            );
         }
     }
 
@@ -220,5 +234,24 @@ mod tests {
         assert!(widest <= limits::MAX_ROW_BYTES);
         assert!(SqlType::NChar.width(4_095) <= limits::MAX_TAGS_BYTES);
         assert_eq!(SqlType::Json.width(0), 4 * 4095 + 2);
+    }
+
+    #[test]
+    fn composite_keys_are_four_integers_and_varchar() {
+        let keys: Vec<_> = SqlType::ALL
+            .into_iter()
+            .filter(|ty| ty.can_be_composite_key())
+            .map(SqlType::name)
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                "INT",
+                "BIGINT",
+                "INT UNSIGNED",
+                "BIGINT UNSIGNED",
+                "VARCHAR"
+            ]
+        );
     }
 }

@@ -6,7 +6,7 @@ struct Log {
     #[taos(ts)]
     ts: i64,
     value: f64,
-    #[taos(rename = "VALUE")]
+    #[taos(rename = "value")]
     other: f64,
 }
 

@@ -6,7 +6,7 @@ struct Meter {
     #[taos(ts)]
     ts: i64,
     location: f32,
-    #[taos(tag, rename = "Location", varchar(16))]
+    #[taos(tag, rename = "location", varchar(16))]
     site: String,
 }
 

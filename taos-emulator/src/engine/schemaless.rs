@@ -291,7 +291,10 @@ fn type_sql(ty: Ty, len: u32) -> String {
 }
 
 fn ident(name: &str) -> Result<String, TdError> {
-    if name.is_empty() || name.contains('`') || name.len() > 192 {
+    if name.is_empty()
+        || name.contains('`')
+        || name.len() > taos_rules::names::NameKind::Table.max_len()
+    {
         return Err(super::error::invalid_identifier(name));
     }
     Ok(format!("`{name}`"))

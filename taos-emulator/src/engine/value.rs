@@ -4,6 +4,8 @@ use crate::sql::ast::DataType;
 use std::cmp::Ordering;
 use std::hash::{Hash, Hasher};
 use taos_query::common::Ty;
+use taos_rules::json::MAX_TEXT_CHARS;
+use taos_rules::types::SqlType;
 
 /// One cell. Every column type maps onto a few shapes: integers and
 /// timestamps as `Int`, unsigned as `UInt`, FLOAT/DOUBLE as `Float` (FLOAT
@@ -141,15 +143,33 @@ impl Hash for Key {
     }
 }
 
+/// The shared rules' view of a type. GEOMETRY is held as WKB bytes and has
+/// VARBINARY's lengths and widths; DECIMAL and BLOB are not supported.
+pub fn rules_type(ty: Ty) -> Option<SqlType> {
+    Some(match ty {
+        Ty::Bool => SqlType::Bool,
+        Ty::TinyInt => SqlType::TinyInt,
+        Ty::SmallInt => SqlType::SmallInt,
+        Ty::Int => SqlType::Int,
+        Ty::BigInt => SqlType::BigInt,
+        Ty::UTinyInt => SqlType::UTinyInt,
+        Ty::USmallInt => SqlType::USmallInt,
+        Ty::UInt => SqlType::UInt,
+        Ty::UBigInt => SqlType::UBigInt,
+        Ty::Float => SqlType::Float,
+        Ty::Double => SqlType::Double,
+        Ty::Timestamp => SqlType::Timestamp,
+        Ty::VarChar => SqlType::VarChar,
+        Ty::NChar => SqlType::NChar,
+        Ty::Json => SqlType::Json,
+        Ty::VarBinary | Ty::Geometry => SqlType::VarBinary,
+        _ => return None,
+    })
+}
+
 /// Fixed byte width of a type (0 for variable-length types).
 pub fn fixed_bytes(ty: Ty) -> u32 {
-    match ty {
-        Ty::Bool | Ty::TinyInt | Ty::UTinyInt => 1,
-        Ty::SmallInt | Ty::USmallInt => 2,
-        Ty::Int | Ty::UInt | Ty::Float => 4,
-        Ty::BigInt | Ty::UBigInt | Ty::Double | Ty::Timestamp => 8,
-        _ => 0,
-    }
+    rules_type(ty).and_then(SqlType::fixed_width).unwrap_or(0)
 }
 
 /// Whether values of the type are stored as text.
@@ -167,18 +187,13 @@ pub fn is_var(ty: Ty) -> bool {
 
 /// Storage bytes of a column (`n+2`, `4n+2`, fixed width): what row/tag length limits count.
 pub fn schema_bytes(dt: DataType) -> u32 {
-    match dt.ty {
-        Ty::VarChar | Ty::VarBinary | Ty::Geometry => dt.len + 2,
-        Ty::NChar => dt.len * 4 + 2,
-        Ty::Json => 4095 * 4 + 2,
-        ty => fixed_bytes(ty),
-    }
+    rules_type(dt.ty).map_or(0, |ty| ty.width(dt.len))
 }
 
 /// DESCRIBE `length`: bytes for VARCHAR-like, characters for NCHAR/JSON.
 pub fn describe_length(dt: DataType) -> i32 {
     match dt.ty {
-        Ty::Json => 4095,
+        Ty::Json => MAX_TEXT_CHARS as i32,
         ty if is_var(ty) => dt.len as i32,
         ty => fixed_bytes(ty) as i32,
     }
@@ -187,24 +202,8 @@ pub fn describe_length(dt: DataType) -> i32 {
 /// The type name DESCRIBE shows (`VARCHAR`, `INT UNSIGNED`).
 pub fn type_name(ty: Ty) -> &'static str {
     match ty {
-        Ty::Bool => "BOOL",
-        Ty::TinyInt => "TINYINT",
-        Ty::SmallInt => "SMALLINT",
-        Ty::Int => "INT",
-        Ty::BigInt => "BIGINT",
-        Ty::UTinyInt => "TINYINT UNSIGNED",
-        Ty::USmallInt => "SMALLINT UNSIGNED",
-        Ty::UInt => "INT UNSIGNED",
-        Ty::UBigInt => "BIGINT UNSIGNED",
-        Ty::Float => "FLOAT",
-        Ty::Double => "DOUBLE",
-        Ty::Timestamp => "TIMESTAMP",
-        Ty::VarChar => "VARCHAR",
-        Ty::NChar => "NCHAR",
-        Ty::Json => "JSON",
-        Ty::VarBinary => "VARBINARY",
         Ty::Geometry => "GEOMETRY",
-        _ => "NULL",
+        ty => rules_type(ty).map_or("NULL", SqlType::name),
     }
 }
 
@@ -221,7 +220,7 @@ pub fn full_type_name(dt: DataType) -> String {
 /// The `fields_lengths` a result column reports.
 pub fn field_bytes(dt: DataType) -> u32 {
     match dt.ty {
-        Ty::Json => 4095,
+        Ty::Json => MAX_TEXT_CHARS as u32,
         ty if is_var(ty) => dt.len,
         ty => fixed_bytes(ty),
     }

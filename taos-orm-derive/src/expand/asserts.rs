@@ -8,7 +8,7 @@ use syn::spanned::Spanned;
 
 use super::type_string;
 use crate::internals::ast::{Field, Role, Table};
-use crate::internals::check::{MAX_ROW_WIDTH, MAX_TAGS_WIDTH};
+use taos_rules::types::limits::{MAX_ROW_BYTES, MAX_TAGS_BYTES};
 
 pub(super) fn expand(table: &Table<'_>) -> TokenStream {
     let p = table.private();
@@ -89,9 +89,9 @@ fn field_asserts(p: &TokenStream, field: &Field<'_>) -> Vec<TokenStream> {
     if field.attrs.primary_key.is_set() && field.attrs.length.get().is_none() {
         out.push(assert_at(
             field,
-            quote!(#p::is_composite_key_type(#sql)),
+            quote!(#p::SqlType::can_be_composite_key(#sql)),
             format!(
-                "the composite key must be an integer or a `varchar` string; `{ty_name}` is not"
+                "the composite key must be `i32`, `i64`, `u32`, `u64` or a `varchar` `String`; `{ty_name}` is not"
             ),
         ));
     }
@@ -106,20 +106,22 @@ fn width_asserts(table: &Table<'_>) -> Vec<TokenStream> {
         |f: &&Field<'_>| f.ty.known.is_none() && f.attrs.length.get().is_none() && !f.is_ts();
     let mut out = Vec::new();
     if table.columns().any(|f| unknown(&f)) {
-        let message = format!("a row of `{ident}` is over TDengine's {MAX_ROW_WIDTH}-byte limit");
+        let message = format!("a row of `{ident}` is over TDengine's {MAX_ROW_BYTES}-byte limit");
+        let max = u64::from(MAX_ROW_BYTES);
         out.push(quote! {
             const _: () = ::core::assert!(
-                #p::width(<#ident as #p::TdTable>::SCHEMA.columns) <= #MAX_ROW_WIDTH,
+                #p::width(<#ident as #p::TdTable>::SCHEMA.columns) <= #max,
                 #message
             );
         });
     }
     if table.tags().any(|f| unknown(&f)) && !table.tags().any(|f| f.attrs.json.is_set()) {
         let message =
-            format!("the tags of `{ident}` are over TDengine's {MAX_TAGS_WIDTH}-byte limit");
+            format!("the tags of `{ident}` are over TDengine's {MAX_TAGS_BYTES}-byte limit");
+        let max = u64::from(MAX_TAGS_BYTES);
         out.push(quote! {
             const _: () = ::core::assert!(
-                #p::width(<#ident as #p::TdTable>::SCHEMA.tags) <= #MAX_TAGS_WIDTH,
+                #p::width(<#ident as #p::TdTable>::SCHEMA.tags) <= #max,
                 #message
             );
         });

@@ -31,7 +31,7 @@ pub(super) fn expand(table: &Table<'_>) -> TokenStream {
         let ty = field.ty.ty;
         let index = Literal::usize_suffixed(i);
         quote_spanned! {ty.span()=>
-            #member: <__R as #p::RowSource>::get::<#ty>(__row, #index)?
+            #member: <#ty as #p::TdType>::__read(__row, #index)?
         }
     });
 
@@ -45,7 +45,7 @@ pub(super) fn expand(table: &Table<'_>) -> TokenStream {
         let var = format_ident!("__c{}", i);
         quote_spanned! {ty.span()=>
             let mut #var = ::core::iter::IntoIterator::into_iter(
-                <__S as #p::ColumnSource>::column::<#ty>(__block, #index)?,
+                <#ty as #p::TdType>::__read_column(__block, #index)?,
             );
         }
     });

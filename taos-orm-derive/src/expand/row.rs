@@ -44,10 +44,12 @@ fn expand(row: &Row<'_>) -> TokenStream {
     let inits = row.fields.iter().map(|f| {
         let (member, ty) = (f.member, f.ty);
         match read.iter().position(|r| r.member == f.member) {
-            None => quote_spanned!(ty.span()=> #member: <#ty as ::core::default::Default>::default()),
+            None => {
+                quote_spanned!(ty.span()=> #member: <#ty as ::core::default::Default>::default())
+            }
             Some(index) => {
                 let index = Literal::usize_suffixed(index);
-                quote_spanned!(ty.span()=> #member: <__R as #p::RowSource>::get::<#ty>(__row, #index)?)
+                quote_spanned!(ty.span()=> #member: <#ty as #p::TdType>::__read(__row, #index)?)
             }
         }
     });

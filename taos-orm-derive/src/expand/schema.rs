@@ -6,7 +6,7 @@ use syn::spanned::Spanned;
 
 use super::type_string;
 use crate::internals::ast::{unraw, Field, Table};
-use crate::internals::ty::Sql;
+use crate::internals::ty::SqlType;
 
 pub(super) fn expand(table: &Table<'_>) -> TokenStream {
     let p = table.private();
@@ -54,15 +54,16 @@ pub(super) fn expand(table: &Table<'_>) -> TokenStream {
 /// declared one when a length is given, else the field type's `TdType`.
 pub(super) fn sql_type(p: &TokenStream, field: &Field<'_>) -> TokenStream {
     let fixed = if field.is_ts() {
-        Some(Sql::Timestamp)
+        Some(SqlType::Timestamp)
     } else if field.attrs.json.is_set() {
-        Some(Sql::Json)
+        Some(SqlType::Json)
     } else {
         field.attrs.length.get().map(|length| length.sql)
     };
     match fixed {
         Some(sql) => {
-            let variant = format_ident!("{}", sql.variant());
+            // A fieldless enum's `Debug` is its variant name.
+            let variant = format_ident!("{sql:?}");
             quote!(#p::SqlType::#variant)
         }
         None => {

@@ -9,7 +9,7 @@ use syn::meta::ParseNestedMeta;
 use syn::{parenthesized, LitInt, LitStr, Token};
 
 use super::ctxt::Ctxt;
-use super::ty::Sql;
+use super::ty::SqlType;
 
 /// Keys accepted on the struct, for the "unknown attribute" message.
 const CONTAINER_KEYS: &[&str] = &["stable", "table", "database", "comment", "child", "crate"];
@@ -111,7 +111,7 @@ pub(crate) struct RowField {
 
 /// A declared length: `varchar(64)` and friends.
 pub(crate) struct Length {
-    pub(crate) sql: Sql,
+    pub(crate) sql: SqlType,
     pub(crate) n: u32,
     pub(crate) lit: LitInt,
 }
@@ -217,10 +217,10 @@ impl Field {
             }
             // #[taos(varchar(64))], #[taos(nchar(16))], ...
             let length = [
-                ("varchar", Sql::VarChar),
-                ("binary", Sql::VarChar),
-                ("nchar", Sql::NChar),
-                ("varbinary", Sql::VarBinary),
+                ("varchar", SqlType::VarChar),
+                ("binary", SqlType::VarChar),
+                ("nchar", SqlType::NChar),
+                ("varbinary", SqlType::VarBinary),
             ]
             .into_iter()
             .find(|(name, _)| path.is_ident(name));

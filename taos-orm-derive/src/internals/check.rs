@@ -9,20 +9,14 @@ use std::collections::HashMap;
 use super::ast::{Field, Role, Row, Table};
 use super::ctxt::Ctxt;
 use super::name::{self, Part};
-use super::ty::{Known, Sql};
-
-/// Longest row, in bytes (`TSDB_MAX_BYTES_PER_ROW`).
-pub(crate) const MAX_ROW_WIDTH: u64 = 65_531;
-/// Longest tag set, in bytes (`TSDB_MAX_TAGS_LEN`).
-pub(crate) const MAX_TAGS_WIDTH: u64 = 16_384;
-/// Most columns, tags included.
-const MAX_COLUMNS: usize = 4096;
-/// Most tags.
-const MAX_TAGS: usize = 128;
-/// Longest table comment, in bytes.
-const MAX_COMMENT: usize = 1024;
+use super::ty::Known;
 
 use taos_rules::column_options::{self, COMPRESSIONS, ENCODINGS, LEVELS};
+use taos_rules::names::{self as names, NameKind};
+use taos_rules::types::limits::{
+    MAX_COLUMNS, MAX_COMMENT_BYTES, MAX_ROW_BYTES, MAX_TAGS, MAX_TAGS_BYTES,
+};
+use taos_rules::types::{Place, SqlType};
 
 pub(crate) fn check(cx: &Ctxt, table: &Table<'_>) {
     check_generics(cx, table);
@@ -102,24 +96,31 @@ fn check_container(cx: &Ctxt, table: &Table<'_>) {
         );
     }
     let explicit = attrs.table.get().or(attrs.stable.get()).cloned().flatten();
-    if let Some(problem) = name::name_problem(&table.name(), name::MAX_TABLE_NAME) {
-        match explicit {
+    if let Some(problem) = name::name_problem(&table.name(), NameKind::Table) {
+        match &explicit {
             Some(lit) => cx.error_spanned_by(lit, format!("invalid table name: {problem}")),
             None => cx.error_spanned_by(table.ident, format!("invalid table name: {problem}")),
         }
+    } else if let Some(lit) = &explicit {
+        if let Some(problem) = name::case_problem(&lit.value()) {
+            cx.error_spanned_by(lit, format!("table name {problem}"));
+        }
     }
     if let Some(db) = attrs.database.get() {
-        if let Some(problem) = name::name_problem(&db.value(), name::MAX_DATABASE_NAME) {
-            cx.error_spanned_by(db, format!("invalid database name: {problem}"));
+        let problem = name::name_problem(&db.value(), NameKind::Database)
+            .map(|p| format!("invalid database name: {p}"))
+            .or_else(|| name::case_problem(&db.value()).map(|p| format!("database name {p}")));
+        if let Some(problem) = problem {
+            cx.error_spanned_by(db, problem);
         }
     }
     if let Some(comment) = attrs.comment.get() {
         let len = comment.value().len();
-        if len > MAX_COMMENT {
+        if len > MAX_COMMENT_BYTES {
             cx.error_spanned_by(
                 comment,
                 format!(
-                    "the comment is {len} bytes long, over TDengine's {MAX_COMMENT}-byte limit"
+                    "the comment is {len} bytes long, over TDengine's {MAX_COMMENT_BYTES}-byte limit"
                 ),
             );
         }
@@ -169,7 +170,7 @@ fn check_conflicts(cx: &Ctxt, field: &Field<'_>) {
 fn check_options(cx: &Ctxt, field: &Field<'_>) {
     let attrs = &field.attrs;
     let sql = if field.is_ts() {
-        Some(Sql::Timestamp)
+        Some(SqlType::Timestamp)
     } else if let Some(length) = attrs.length.get() {
         Some(length.sql)
     } else {
@@ -188,12 +189,8 @@ fn check_options(cx: &Ctxt, field: &Field<'_>) {
             _ => valid,
         };
         if column_options::allows(valid, &value) && !column_options::allows(fits, &value) {
-            let sql = sql.map_or("", Sql::name);
-            let list = fits
-                .iter()
-                .map(|v| format!("\"{v}\""))
-                .collect::<Vec<_>>()
-                .join(", ");
+            let sql = sql.map_or("", SqlType::name);
+            let list = quoted_list(fits);
             cx.error_spanned_by(
                 lit,
                 format!(
@@ -203,11 +200,7 @@ fn check_options(cx: &Ctxt, field: &Field<'_>) {
             continue;
         }
         if !column_options::allows(valid, &value) {
-            let list = valid
-                .iter()
-                .map(|v| format!("\"{v}\""))
-                .collect::<Vec<_>>()
-                .join(", ");
+            let list = quoted_list(valid);
             cx.error_spanned_by(
                 lit,
                 format!(
@@ -219,14 +212,23 @@ fn check_options(cx: &Ctxt, field: &Field<'_>) {
     }
 }
 
+/// `"a", "b", "c"`: the values an option takes, as they are written.
+fn quoted_list(values: &[&str]) -> String {
+    values
+        .iter()
+        .map(|v| format!("{v:?}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Longest declared length of a var-length type, as a column or as a tag.
-fn max_length(sql: Sql, role: Role) -> u32 {
-    match (sql, role) {
-        (Sql::NChar, Role::Tag) => 4095,
-        (Sql::NChar, _) => 16_379,
-        (_, Role::Tag) => 16_382,
-        _ => 65_517,
-    }
+fn max_length(sql: SqlType, role: Role) -> u32 {
+    let place = if role == Role::Tag {
+        Place::Tag
+    } else {
+        Place::Column
+    };
+    sql.max_length(place).unwrap_or(0)
 }
 
 fn type_name(field: &Field<'_>) -> String {
@@ -271,7 +273,7 @@ fn check_field_type(cx: &Ctxt, field: &Field<'_>) {
         return;
     }
     if let Some(json) = field.attrs.json.key() {
-        if ty.known.is_some_and(|k| k != Known::Plain(Sql::Json)) {
+        if ty.known.is_some_and(|k| k != Known::Plain(SqlType::Json)) {
             cx.error_spanned_by(
                 json,
                 format!(
@@ -280,7 +282,7 @@ fn check_field_type(cx: &Ctxt, field: &Field<'_>) {
                 ),
             );
         }
-    } else if role == Role::Column && ty.known == Some(Known::Plain(Sql::Json)) {
+    } else if role == Role::Column && ty.known == Some(Known::Plain(SqlType::Json)) {
         cx.error_spanned_by(
             ty.ty,
             format!("JSON is only allowed as a tag: mark `{name}` with `#[taos(json)]`"),
@@ -290,13 +292,13 @@ fn check_field_type(cx: &Ctxt, field: &Field<'_>) {
         (Some(length), known) => {
             let keyword = field.attrs.length.keyword().unwrap_or("varchar");
             let fits = match known {
-                Some(Known::String) => matches!(length.sql, Sql::VarChar | Sql::NChar),
-                Some(Known::Bytes) => length.sql == Sql::VarBinary,
+                Some(Known::String) => matches!(length.sql, SqlType::VarChar | SqlType::NChar),
+                Some(Known::Bytes) => length.sql == SqlType::VarBinary,
                 Some(Known::Plain(_)) => false,
                 None => true,
             };
             if !fits {
-                let wanted = if length.sql == Sql::VarBinary { "Vec<u8>" } else { "String" };
+                let wanted = if length.sql == SqlType::VarBinary { "Vec<u8>" } else { "String" };
                 cx.error_spanned_by(
                     field.attrs.length.key(),
                     format!("`{keyword}` needs a `{wanted}` field, not `{}`", type_name(field)),
@@ -305,7 +307,7 @@ fn check_field_type(cx: &Ctxt, field: &Field<'_>) {
             let max = max_length(length.sql, role);
             if length.n == 0 || length.n > max {
                 let what = if role == Role::Tag { "tag" } else { "column" };
-                let unit = if length.sql == Sql::NChar { "characters" } else { "bytes" };
+                let unit = if length.sql == SqlType::NChar { "characters" } else { "bytes" };
                 cx.error_spanned_by(
                     &length.lit,
                     format!("a `{keyword}` {what} holds 1 to {max} {unit}, not {}", length.n),
@@ -389,7 +391,7 @@ fn check_shape(cx: &Ctxt, table: &Table<'_>) {
     }
     let json_tag = tags
         .iter()
-        .find(|t| t.attrs.json.is_set() || (t.ty.known == Some(Known::Plain(Sql::Json))));
+        .find(|t| t.attrs.json.is_set() || (t.ty.known == Some(Known::Plain(SqlType::Json))));
     if let (Some(json), true) = (json_tag, tags.len() > 1) {
         let key = json.attrs.json.key().or(json.attrs.tag.key());
         cx.error_spanned_by(
@@ -475,13 +477,25 @@ fn check_child_name(cx: &Ctxt, table: &Table<'_>) {
                 template,
                 format!("`{{{name}}}` in the child table name is a skipped field"),
             ),
+            Some(field) if field.role() == Role::Column => cx.error_spanned_by(
+                template,
+                format!(
+                    "`{{{name}}}` in the child table name is a data column; a child table is named from its tags, which all its rows share"
+                ),
+            ),
+            Some(field) if field.ty.optional => cx.error_spanned_by(
+                template,
+                format!(
+                    "`{{{name}}}` in the child table name is an `Option` tag; a NULL tag has no text to name a table with"
+                ),
+            ),
             // Their text holds `.` (1.5, JSON numbers), which TDengine
             // rejects in table names.
             Some(field)
                 if field.attrs.json.is_set()
                     || matches!(
                         field.ty.known,
-                        Some(Known::Plain(Sql::Float | Sql::Double | Sql::Json))
+                        Some(Known::Plain(SqlType::Float | SqlType::Double | SqlType::Json))
                     ) =>
             {
                 cx.error_spanned_by(
@@ -512,8 +526,24 @@ fn check_names(cx: &Ctxt, table: &Table<'_>) {
                 None => quote::quote!(#member),
             }
         };
-        if let Some(problem) = name::name_problem(&name, name::MAX_COLUMN_NAME) {
+        if let Some(problem) = name::name_problem(&name, NameKind::Column) {
             cx.error_spanned_by(span_at(), format!("invalid column name: {problem}"));
+            continue;
+        }
+        if let Some(problem) = field
+            .attrs
+            .rename
+            .get()
+            .and_then(|lit| name::case_problem(&lit.value()))
+        {
+            cx.error_spanned_by(span_at(), format!("column name {problem}"));
+            continue;
+        }
+        if names::is_pseudo_column(&name) {
+            cx.error_spanned_by(
+                span_at(),
+                format!("`{name}` is a TDengine pseudo-column: every query that names it would read the pseudo-column, not this field's column; give the column another name with `#[taos(rename = \"...\")]`"),
+            );
             continue;
         }
         if let Some(other) = seen.get(&name) {
@@ -533,14 +563,14 @@ fn known_width(field: &Field<'_>) -> Option<u64> {
         return Some(8);
     }
     if field.attrs.json.is_set() {
-        return Some(Sql::Json.width(0));
+        return Some(u64::from(SqlType::Json.width(0)));
     }
     let role = field.role();
     match (field.attrs.length.get(), field.ty.known) {
         // An out-of-range length is reported on its own.
         (Some(length), _) if length.n == 0 || length.n > max_length(length.sql, role) => None,
-        (Some(length), _) => Some(length.sql.width(length.n)),
-        (None, Some(Known::Plain(sql))) => Some(sql.width(0)),
+        (Some(length), _) => Some(u64::from(length.sql.width(length.n))),
+        (None, Some(Known::Plain(sql))) => Some(u64::from(sql.width(0))),
         _ => None,
     }
 }
@@ -551,23 +581,23 @@ fn check_widths(cx: &Ctxt, table: &Table<'_>) {
     let sum =
         |fields: Vec<&Field<'_>>| -> Option<u64> { fields.into_iter().map(known_width).sum() };
     if let Some(width) = sum(table.columns().collect()) {
-        if width > MAX_ROW_WIDTH {
+        if width > u64::from(MAX_ROW_BYTES) {
             cx.error_spanned_by(
                 table.ident,
-                format!("a row of `{}` is {width} bytes wide, over TDengine's {MAX_ROW_WIDTH}-byte limit (VARCHAR(n) takes n + 2 bytes, NCHAR(n) 4n + 2)", table.ident),
+                format!("a row of `{}` is {width} bytes wide, over TDengine's {MAX_ROW_BYTES}-byte limit (VARCHAR(n) takes n + 2 bytes, NCHAR(n) 4n + 2)", table.ident),
             );
         }
     }
     let is_json =
-        |f: &Field<'_>| f.attrs.json.is_set() || f.ty.known == Some(Known::Plain(Sql::Json));
+        |f: &Field<'_>| f.attrs.json.is_set() || f.ty.known == Some(Known::Plain(SqlType::Json));
     if table.tags().any(is_json) {
         return;
     }
     if let Some(width) = sum(table.tags().collect()) {
-        if width > MAX_TAGS_WIDTH {
+        if width > u64::from(MAX_TAGS_BYTES) {
             cx.error_spanned_by(
                 table.ident,
-                format!("the tags of `{}` take {width} bytes, over TDengine's {MAX_TAGS_WIDTH}-byte limit (VARCHAR(n) takes n + 2 bytes, NCHAR(n) 4n + 2)", table.ident),
+                format!("the tags of `{}` take {width} bytes, over TDengine's {MAX_TAGS_BYTES}-byte limit (VARCHAR(n) takes n + 2 bytes, NCHAR(n) 4n + 2)", table.ident),
             );
         }
     }
@@ -597,15 +627,15 @@ fn check_primary_key(cx: &Ctxt, table: &Table<'_>) {
         }
         let declared = column.attrs.length.get().map(|l| l.sql);
         let ok = match (declared, ty.known) {
-            (Some(sql), _) => sql == Sql::VarChar,
-            (None, Some(known)) => known.natural().is_integer(),
+            (Some(sql), _) => sql.can_be_composite_key(),
+            (None, Some(known)) => known.natural().can_be_composite_key(),
             (None, None) => true,
         };
         if !ok {
             cx.error_spanned_by(
                 ty.ty,
                 format!(
-                    "the composite key must be an integer or a `varchar` string, not `{}`",
+                    "the composite key must be `i32`, `i64`, `u32`, `u64` or a `varchar` `String`, not `{}`",
                     type_name(column)
                 ),
             );

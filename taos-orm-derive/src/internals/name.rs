@@ -1,41 +1,35 @@
 //! TDengine identifier rules and the `child = "..."` name template.
 
-/// Longest column or tag name, in bytes.
-pub(crate) const MAX_COLUMN_NAME: usize = 64;
-/// Longest table or super table name, in bytes.
-pub(crate) const MAX_TABLE_NAME: usize = 192;
-/// Longest database name, in bytes.
-pub(crate) const MAX_DATABASE_NAME: usize = 64;
+use taos_rules::names::{self, NameKind, NameProblem};
 
-/// Why `name` cannot be a TDengine identifier, if it cannot. The runtime
-/// always quotes names in backticks, so keywords and most punctuation are
-/// fine; TDengine still rejects these.
-pub(crate) fn name_problem(name: &str, max: usize) -> Option<String> {
-    if name.is_empty() {
-        return Some("a name cannot be empty".to_owned());
-    }
-    if name.len() > max {
-        let start: String = name.chars().take(16).collect();
-        return Some(format!(
-            "`{start}…` is {} bytes long, over TDengine's {max}-byte limit",
-            name.len()
-        ));
-    }
-    bad_char(name).map(|c| {
-        format!(
-            "`{}` contains {c}, which TDengine rejects in names",
-            name.escape_debug()
-        )
+/// Why `name` cannot be a TDengine identifier of this kind, if it cannot.
+/// The runtime always quotes names in backticks, so keywords and most
+/// punctuation are fine; TDengine still rejects these.
+pub(crate) fn name_problem(name: &str, kind: NameKind) -> Option<String> {
+    Some(match names::name_problem(name, kind)? {
+        NameProblem::Empty => "a name cannot be empty".to_owned(),
+        NameProblem::TooLong { len, max } => {
+            let start: String = name.chars().take(16).collect();
+            format!("`{start}…` is {len} bytes long, over TDengine's {max}-byte limit")
+        }
+        NameProblem::Forbidden(c) => format!(
+            "`{}` contains {}, which TDengine rejects in names",
+            name.escape_debug(),
+            NameProblem::describe_char(c)
+        ),
     })
 }
 
-/// Describes the first character TDengine rejects in a quoted name.
-fn bad_char(text: &str) -> Option<&'static str> {
-    text.chars().find_map(|c| match c {
-        '.' => Some("`.`"),
-        '`' => Some("a backtick"),
-        c if c.is_control() => Some("a control character"),
-        _ => None,
+/// Why a name the user spelled out (`rename`, `stable`, `table`,
+/// `database`) would not reach TDengine as written: the runtime
+/// lowercases every name, as the client does with unquoted SQL, so that
+/// hand-written queries find the table.
+pub(crate) fn case_problem(name: &str) -> Option<String> {
+    name.bytes().any(|b| b.is_ascii_uppercase()).then(|| {
+        format!(
+            "`{name}` has capital letters, but names are stored lowercase (`{}`); write it in lowercase",
+            name.to_ascii_lowercase()
+        )
     })
 }
 
@@ -111,14 +105,16 @@ pub(crate) fn parse_template(template: &str) -> Result<Vec<Part>, String> {
             Part::Field(_) => None,
         })
         .collect();
-    if let Some(c) = bad_char(&fixed) {
+    if let Some(c) = names::forbidden_char(&fixed) {
         return Err(format!(
-            "the child table name template contains {c}, which TDengine rejects in names"
+            "the child table name template contains {}, which TDengine rejects in names",
+            NameProblem::describe_char(c)
         ));
     }
-    if fixed.len() > MAX_TABLE_NAME {
+    let max = NameKind::Table.max_len();
+    if fixed.len() > max {
         return Err(format!(
-            "the fixed text of the child table name is over TDengine's {MAX_TABLE_NAME}-byte limit"
+            "the fixed text of the child table name is over TDengine's {max}-byte limit"
         ));
     }
     Ok(parts)
@@ -157,20 +153,22 @@ mod tests {
 
     #[test]
     fn checks_names() {
-        assert_eq!(name_problem("value", MAX_COLUMN_NAME), None);
-        assert!(name_problem("", MAX_COLUMN_NAME).unwrap().contains("empty"));
-        assert!(name_problem("a.b", MAX_COLUMN_NAME)
+        assert_eq!(name_problem("value", NameKind::Column), None);
+        assert!(name_problem("", NameKind::Column)
+            .unwrap()
+            .contains("empty"));
+        assert!(name_problem("a.b", NameKind::Column)
             .unwrap()
             .contains("`.`"));
-        assert!(name_problem("a`b", MAX_COLUMN_NAME)
+        assert!(name_problem("a`b", NameKind::Column)
             .unwrap()
             .contains("backtick"));
-        assert!(name_problem("a\tb", MAX_COLUMN_NAME)
+        assert!(name_problem("a\tb", NameKind::Column)
             .unwrap()
             .contains("control"));
-        assert!(name_problem(&"x".repeat(65), MAX_COLUMN_NAME)
+        assert!(name_problem(&"x".repeat(65), NameKind::Column)
             .unwrap()
             .contains("65 bytes"));
-        assert_eq!(name_problem(&"x".repeat(192), MAX_TABLE_NAME), None);
+        assert_eq!(name_problem(&"x".repeat(192), NameKind::Table), None);
     }
 }

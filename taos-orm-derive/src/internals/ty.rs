@@ -8,109 +8,13 @@
 
 use syn::{GenericArgument, PathArguments, Type};
 
-/// A TDengine type, mirroring `taos_orm::SqlType`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Sql {
-    Timestamp,
-    Bool,
-    TinyInt,
-    SmallInt,
-    Int,
-    BigInt,
-    UTinyInt,
-    USmallInt,
-    UInt,
-    UBigInt,
-    Float,
-    Double,
-    VarChar,
-    NChar,
-    VarBinary,
-    Json,
-}
-
-impl Sql {
-    /// The variant name of `taos_orm::SqlType`.
-    pub(crate) fn variant(self) -> &'static str {
-        match self {
-            Sql::Timestamp => "Timestamp",
-            Sql::Bool => "Bool",
-            Sql::TinyInt => "TinyInt",
-            Sql::SmallInt => "SmallInt",
-            Sql::Int => "Int",
-            Sql::BigInt => "BigInt",
-            Sql::UTinyInt => "UTinyInt",
-            Sql::USmallInt => "USmallInt",
-            Sql::UInt => "UInt",
-            Sql::UBigInt => "UBigInt",
-            Sql::Float => "Float",
-            Sql::Double => "Double",
-            Sql::VarChar => "VarChar",
-            Sql::NChar => "NChar",
-            Sql::VarBinary => "VarBinary",
-            Sql::Json => "Json",
-        }
-    }
-
-    /// The type's name as TDengine spells it in DDL (`INT UNSIGNED`).
-    pub(crate) fn name(self) -> &'static str {
-        match self {
-            Sql::Timestamp => "TIMESTAMP",
-            Sql::Bool => "BOOL",
-            Sql::TinyInt => "TINYINT",
-            Sql::SmallInt => "SMALLINT",
-            Sql::Int => "INT",
-            Sql::BigInt => "BIGINT",
-            Sql::UTinyInt => "TINYINT UNSIGNED",
-            Sql::USmallInt => "SMALLINT UNSIGNED",
-            Sql::UInt => "INT UNSIGNED",
-            Sql::UBigInt => "BIGINT UNSIGNED",
-            Sql::Float => "FLOAT",
-            Sql::Double => "DOUBLE",
-            Sql::VarChar => "VARCHAR",
-            Sql::NChar => "NCHAR",
-            Sql::VarBinary => "VARBINARY",
-            Sql::Json => "JSON",
-        }
-    }
-
-    /// Bytes the type takes in a row, given the declared length of a
-    /// var-length type (each of which adds a 2-byte length prefix).
-    pub(crate) fn width(self, length: u32) -> u64 {
-        let n = u64::from(length);
-        match self {
-            Sql::Bool | Sql::TinyInt | Sql::UTinyInt => 1,
-            Sql::SmallInt | Sql::USmallInt => 2,
-            Sql::Int | Sql::UInt | Sql::Float => 4,
-            Sql::Timestamp | Sql::BigInt | Sql::UBigInt | Sql::Double => 8,
-            Sql::VarChar | Sql::VarBinary => n + 2,
-            Sql::NChar => 4 * n + 2,
-            // A JSON tag is alone among the tags and TDengine caps its value
-            // itself; count it as the longest it can be.
-            Sql::Json => 4 * 4095 + 2,
-        }
-    }
-
-    pub(crate) fn is_integer(self) -> bool {
-        matches!(
-            self,
-            Sql::TinyInt
-                | Sql::SmallInt
-                | Sql::Int
-                | Sql::BigInt
-                | Sql::UTinyInt
-                | Sql::USmallInt
-                | Sql::UInt
-                | Sql::UBigInt
-        )
-    }
-}
+pub(crate) use taos_rules::types::SqlType;
 
 /// The Rust types whose TDengine mapping the derive knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Known {
     /// A type mapping to a fixed-width or JSON type.
-    Plain(Sql),
+    Plain(SqlType),
     /// `String`: VARCHAR or NCHAR, needs a length.
     String,
     /// `Vec<u8>`: VARBINARY, needs a length.
@@ -119,18 +23,18 @@ pub(crate) enum Known {
 
 impl Known {
     /// The type `<T as TdType>::SQL_TYPE` gives.
-    pub(crate) fn natural(self) -> Sql {
+    pub(crate) fn natural(self) -> SqlType {
         match self {
             Known::Plain(sql) => sql,
-            Known::String => Sql::VarChar,
-            Known::Bytes => Sql::VarBinary,
+            Known::String => SqlType::VarChar,
+            Known::Bytes => SqlType::VarBinary,
         }
     }
 
     /// Whether the type can be the primary timestamp (`i64` holds a raw
     /// timestamp in the database precision).
     pub(crate) fn is_time(self) -> bool {
-        matches!(self, Known::Plain(Sql::Timestamp | Sql::BigInt))
+        matches!(self, Known::Plain(SqlType::Timestamp | SqlType::BigInt))
     }
 }
 
@@ -147,7 +51,7 @@ pub(crate) struct FieldType<'a> {
 
 impl<'a> FieldType<'a> {
     pub(crate) fn from_syn(ty: &'a Type) -> Self {
-        let (inner, optional) = match generic_arg_of(ty, "Option") {
+        let (inner, optional) = match generic_arg_of(ty, "Option", STD) {
             Some(inner) => (inner, true),
             None => (ty, false),
         };
@@ -159,12 +63,14 @@ impl<'a> FieldType<'a> {
     }
 }
 
-/// `T` when `ty` is written `Name<T>` (any path prefix).
-fn generic_arg_of<'a>(ty: &'a Type, name: &str) -> Option<&'a Type> {
-    let segment = last_segment(ty)?;
-    if segment.ident != name {
-        return None;
-    }
+/// Crates whose paths lead to the standard types (`std::string::String`).
+const STD: &[&str] = &["std", "core", "alloc"];
+/// Crates whose paths lead to chrono's types.
+const CHRONO: &[&str] = &["chrono"];
+
+/// `T` when `ty` is written `Name<T>`, bare or under one of `crates`.
+fn generic_arg_of<'a>(ty: &'a Type, name: &str, crates: &[&str]) -> Option<&'a Type> {
+    let segment = segment_of(ty, name, crates)?;
     let PathArguments::AngleBracketed(args) = &segment.arguments else {
         return None;
     };
@@ -175,48 +81,61 @@ fn generic_arg_of<'a>(ty: &'a Type, name: &str) -> Option<&'a Type> {
     }
 }
 
-fn last_segment(ty: &Type) -> Option<&syn::PathSegment> {
+/// The last segment of `ty` when it is `name`, written bare or as a path
+/// into one of `crates`: a user's own `units::String` is not `String`.
+fn segment_of<'a>(ty: &'a Type, name: &str, crates: &[&str]) -> Option<&'a syn::PathSegment> {
+    let path = type_path(ty)?;
+    let last = path.segments.last()?;
+    let first = path.segments.first()?;
+    let rooted = path.segments.len() == 1 || crates.iter().any(|c| first.ident == c);
+    (last.ident == name && rooted).then_some(last)
+}
+
+fn type_path(ty: &Type) -> Option<&syn::Path> {
     match ty {
-        Type::Path(path) if path.qself.is_none() => path.path.segments.last(),
-        Type::Group(group) => last_segment(&group.elem),
-        Type::Paren(paren) => last_segment(&paren.elem),
+        Type::Path(path) if path.qself.is_none() => Some(&path.path),
+        Type::Group(group) => type_path(&group.elem),
+        Type::Paren(paren) => type_path(&paren.elem),
         _ => None,
     }
 }
 
+/// Rust types without generics and the TDengine type each maps to.
+const PLAIN: &[(&str, &[&str], Known)] = &[
+    ("bool", STD, Known::Plain(SqlType::Bool)),
+    ("i8", STD, Known::Plain(SqlType::TinyInt)),
+    ("i16", STD, Known::Plain(SqlType::SmallInt)),
+    ("i32", STD, Known::Plain(SqlType::Int)),
+    ("i64", STD, Known::Plain(SqlType::BigInt)),
+    ("u8", STD, Known::Plain(SqlType::UTinyInt)),
+    ("u16", STD, Known::Plain(SqlType::USmallInt)),
+    ("u32", STD, Known::Plain(SqlType::UInt)),
+    ("u64", STD, Known::Plain(SqlType::UBigInt)),
+    ("f32", STD, Known::Plain(SqlType::Float)),
+    ("f64", STD, Known::Plain(SqlType::Double)),
+    ("String", STD, Known::String),
+    ("NaiveDateTime", CHRONO, Known::Plain(SqlType::Timestamp)),
+];
+
 fn recognise(ty: &Type) -> Option<Known> {
-    let segment = last_segment(ty)?;
-    let name = segment.ident.to_string();
-    if segment.arguments.is_empty() {
-        let sql = match name.as_str() {
-            "bool" => Sql::Bool,
-            "i8" => Sql::TinyInt,
-            "i16" => Sql::SmallInt,
-            "i32" => Sql::Int,
-            "i64" => Sql::BigInt,
-            "u8" => Sql::UTinyInt,
-            "u16" => Sql::USmallInt,
-            "u32" => Sql::UInt,
-            "u64" => Sql::UBigInt,
-            "f32" => Sql::Float,
-            "f64" => Sql::Double,
-            "NaiveDateTime" => Sql::Timestamp,
-            "String" => return Some(Known::String),
-            // Only the qualified spelling: a bare `Value` may be anything.
-            "Value" if is_serde_json_value(ty) => Sql::Json,
-            _ => return None,
-        };
-        return Some(Known::Plain(sql));
+    for &(name, crates, known) in PLAIN {
+        if segment_of(ty, name, crates).is_some_and(|s| s.arguments.is_empty()) {
+            return Some(known);
+        }
     }
-    if let Some(elem) = generic_arg_of(ty, "Vec") {
-        return last_segment(elem)
-            .filter(|s| s.ident == "u8" && s.arguments.is_empty())
+    // Only the qualified spelling: a bare `Value` may be anything.
+    if is_serde_json_value(ty) {
+        return Some(Known::Plain(SqlType::Json));
+    }
+    if let Some(elem) = generic_arg_of(ty, "Vec", STD) {
+        return segment_of(elem, "u8", STD)
+            .filter(|s| s.arguments.is_empty())
             .map(|_| Known::Bytes);
     }
-    if let Some(zone) = generic_arg_of(ty, "DateTime") {
-        return last_segment(zone)
-            .filter(|s| s.ident == "Utc" && s.arguments.is_empty())
-            .map(|_| Known::Plain(Sql::Timestamp));
+    if let Some(zone) = generic_arg_of(ty, "DateTime", CHRONO) {
+        return segment_of(zone, "Utc", CHRONO)
+            .filter(|s| s.arguments.is_empty())
+            .map(|_| Known::Plain(SqlType::Timestamp));
     }
     None
 }
@@ -241,17 +160,20 @@ mod tests {
 
     #[test]
     fn recognises_std_chrono_and_json_types() {
-        assert_eq!(known("i64"), (false, Some(Known::Plain(Sql::BigInt))));
-        assert_eq!(known("Option<f32>"), (true, Some(Known::Plain(Sql::Float))));
+        assert_eq!(known("i64"), (false, Some(Known::Plain(SqlType::BigInt))));
+        assert_eq!(
+            known("Option<f32>"),
+            (true, Some(Known::Plain(SqlType::Float)))
+        );
         assert_eq!(known("std::string::String"), (false, Some(Known::String)));
         assert_eq!(known("Vec<u8>"), (false, Some(Known::Bytes)));
         assert_eq!(
             known("chrono::DateTime<chrono::Utc>"),
-            (false, Some(Known::Plain(Sql::Timestamp)))
+            (false, Some(Known::Plain(SqlType::Timestamp)))
         );
         assert_eq!(
             known("Option<serde_json::Value>"),
-            (true, Some(Known::Plain(Sql::Json)))
+            (true, Some(Known::Plain(SqlType::Json)))
         );
     }
 
@@ -263,5 +185,24 @@ mod tests {
         assert_eq!(known("Timestamp"), (false, None));
         assert_eq!(known("Option<Option<i32>>"), (true, None));
         assert_eq!(known("Option<MyType>"), (true, None));
+    }
+
+    #[test]
+    fn recognises_types_by_path_not_by_last_name() {
+        assert_eq!(
+            known("::std::primitive::u8"),
+            (false, Some(Known::Plain(SqlType::UTinyInt)))
+        );
+        assert_eq!(known("alloc::string::String"), (false, Some(Known::String)));
+        assert_eq!(
+            known("core::option::Option<chrono::NaiveDateTime>"),
+            (true, Some(Known::Plain(SqlType::Timestamp)))
+        );
+        assert_eq!(known("units::String"), (false, None));
+        assert_eq!(known("my::i32"), (false, None));
+        assert_eq!(known("my::Option<i32>"), (false, None));
+        assert_eq!(known("my::Vec<u8>"), (false, None));
+        assert_eq!(known("time::DateTime<Utc>"), (false, None));
+        assert_eq!(known("DateTime<my::Utc>"), (false, None));
     }
 }

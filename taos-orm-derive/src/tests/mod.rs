@@ -21,7 +21,7 @@ fn super_table_with_tbname_field() {
             ts: chrono::DateTime<chrono::Utc>,
             current: f32,
             voltage: Option<i32>,
-            #[taos(rename = "Phase")]
+            #[taos(rename = "phase")]
             phase: f32,
             #[taos(tag, varchar(24))]
             location: String,
@@ -58,7 +58,7 @@ fn child_template_and_column_options() {
 #[test]
 fn normal_table() {
     insta::assert_snapshot!(expand(quote! {
-        #[taos(table = "Event_Log")]
+        #[taos(table = "event_log")]
         struct EventLog {
             #[taos(ts)]
             ts: chrono::NaiveDateTime,

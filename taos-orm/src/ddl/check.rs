@@ -7,11 +7,10 @@ use crate::error::{Error, Result};
 use crate::schema::{ColumnDef, SqlType, TableKind, TableSchema};
 use crate::sql::{check_ident, NameKind};
 
-const MAX_COLUMNS_AND_TAGS: usize = 4096;
-const MAX_TAGS: usize = 128;
-const MAX_COMMENT_BYTES: usize = 1024;
-
 use taos_rules::column_options::{self, COMPRESSIONS, ENCODINGS, LEVELS};
+use taos_rules::names::is_pseudo_column;
+use taos_rules::types::limits::{MAX_COLUMNS, MAX_COMMENT_BYTES, MAX_TAGS};
+use taos_rules::types::Place;
 
 fn invalid(schema: &TableSchema, msg: impl std::fmt::Display) -> Error {
     Error::InvalidArgument(format!(
@@ -112,10 +111,10 @@ fn check_shape(schema: &TableSchema) -> Result<()> {
     if schema.tags.len() > MAX_TAGS {
         return Err(invalid(schema, format_args!("more than {MAX_TAGS} tags")));
     }
-    if schema.columns.len() + schema.tags.len() > MAX_COLUMNS_AND_TAGS {
+    if schema.columns.len() + schema.tags.len() > MAX_COLUMNS {
         return Err(invalid(
             schema,
-            format_args!("more than {MAX_COLUMNS_AND_TAGS} columns and tags"),
+            format_args!("more than {MAX_COLUMNS} columns and tags"),
         ));
     }
     if schema.tags.iter().any(|t| t.ty == SqlType::Json) && schema.tags.len() > 1 {
@@ -124,19 +123,18 @@ fn check_shape(schema: &TableSchema) -> Result<()> {
     Ok(())
 }
 
-/// The largest declared length per type, for a column and for a tag.
-fn max_length(ty: SqlType, tag: bool) -> u32 {
-    match (ty, tag) {
-        (SqlType::NChar, false) => 16_379,
-        (SqlType::NChar, true) => 4_095,
-        (_, false) => 65_517,
-        (_, true) => 16_382,
-    }
-}
-
 fn check_def(schema: &TableSchema, def: &ColumnDef, tag: bool) -> Result<()> {
     check_ident(def.name, NameKind::Column)?;
     let what = if tag { "tag" } else { "column" };
+    if is_pseudo_column(def.name) {
+        return Err(invalid(
+            schema,
+            format_args!(
+                "{what} `{}` has the name of a pseudo-column, which queries would read instead",
+                def.name
+            ),
+        ));
+    }
     if def.ty == SqlType::Json && !tag {
         return Err(invalid(
             schema,
@@ -144,7 +142,8 @@ fn check_def(schema: &TableSchema, def: &ColumnDef, tag: bool) -> Result<()> {
         ));
     }
     if def.ty.has_length() {
-        let max = max_length(def.ty, tag);
+        let place = if tag { Place::Tag } else { Place::Column };
+        let max = def.ty.max_length(place).unwrap_or(0);
         match def.length {
             None => {
                 return Err(invalid(
@@ -173,28 +172,14 @@ fn check_def(schema: &TableSchema, def: &ColumnDef, tag: bool) -> Result<()> {
 }
 
 fn check_column_options(schema: &TableSchema, index: usize, col: &ColumnDef) -> Result<()> {
-    if col.primary_key {
-        let key_type = matches!(
-            col.ty,
-            SqlType::TinyInt
-                | SqlType::SmallInt
-                | SqlType::Int
-                | SqlType::BigInt
-                | SqlType::UTinyInt
-                | SqlType::USmallInt
-                | SqlType::UInt
-                | SqlType::UBigInt
-                | SqlType::VarChar
-        );
-        if index != 1 || !key_type {
-            return Err(invalid(
-                schema,
-                format_args!(
-                    "PRIMARY KEY `{}` must be the second column and an integer or VARCHAR",
-                    col.name
-                ),
-            ));
-        }
+    if col.primary_key && (index != 1 || !col.ty.can_be_composite_key()) {
+        return Err(invalid(
+            schema,
+            format_args!(
+                "PRIMARY KEY `{}` must be the second column and INT, BIGINT, INT UNSIGNED, BIGINT UNSIGNED or VARCHAR",
+                col.name
+            ),
+        ));
     }
     let options = [
         ("ENCODE", col.encode, ENCODINGS),

@@ -147,6 +147,15 @@ fn bad_schemas_are_rejected() {
         ColumnDef::new("d", SqlType::Double),
     ];
     static DOTTED: [ColumnDef; 1] = [ColumnDef::new("a.b", SqlType::Int)];
+    static PSEUDO: [ColumnDef; 1] = [ColumnDef::new("_WStart", SqlType::Int)];
+    // The server takes only INT, BIGINT, their unsigned twins and VARCHAR.
+    static NARROW_PK: [ColumnDef; 2] = [
+        ColumnDef::new("ts", SqlType::Timestamp),
+        ColumnDef {
+            primary_key: true,
+            ..ColumnDef::new("k", SqlType::SmallInt)
+        },
+    ];
 
     assert!(bad_schema(|s| s.columns = &NOT_TS).contains("must be a TIMESTAMP"));
     assert!(bad_schema(|s| s.columns = &ONLY_TS).contains("one more column"));
@@ -166,6 +175,10 @@ fn bad_schemas_are_rejected() {
         .contains("a DOUBLE column takes ENCODE delta-d, disabled, not 'simple8b'"));
     assert!(bad_schema(|s| s.columns = &UNFIT_COMPRESS).contains("BIGINT column takes COMPRESS"));
     assert!(bad_schema(|s| s.tags = &DOTTED).contains("\"a.b\""));
+    assert!(
+        bad_schema(|s| s.tags = &PSEUDO).contains("tag `_WStart` has the name of a pseudo-column")
+    );
+    assert!(bad_schema(|s| s.columns = &NARROW_PK).contains("PRIMARY KEY `k` must be"));
     assert!(bad_schema(|s| s.name = "").contains("empty"));
     assert!(bad_schema(|s| s.comment = Some("a\0b")).contains("NUL"));
 }

@@ -6,36 +6,11 @@
 //! unquoted (it lowercases SQL text outside quotes), so a table created here
 //! is found by hand-written queries and vice versa.
 
+use taos_rules::names::{name_problem, NameProblem};
+
 use crate::error::{Error, Result};
 
-/// What a name names; decides its length limit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NameKind {
-    /// A database: at most 64 bytes.
-    Database,
-    /// A table or super table: at most 192 bytes (without the `db.` prefix).
-    Table,
-    /// A column or tag: at most 64 bytes.
-    Column,
-}
-
-impl NameKind {
-    /// The longest name TDengine accepts, in bytes.
-    pub const fn max_len(self) -> usize {
-        match self {
-            NameKind::Database | NameKind::Column => 64,
-            NameKind::Table => 192,
-        }
-    }
-
-    const fn noun(self) -> &'static str {
-        match self {
-            NameKind::Database => "database",
-            NameKind::Table => "table",
-            NameKind::Column => "column",
-        }
-    }
-}
+pub use taos_rules::names::NameKind;
 
 /// Checks that `name` can be written as a quoted identifier of this kind.
 ///
@@ -50,28 +25,19 @@ impl NameKind {
 /// assert!(check_ident("a.b", NameKind::Table).is_err());
 /// ```
 pub fn check_ident(name: &str, kind: NameKind) -> Result<()> {
-    let problem = if name.is_empty() {
-        "is empty"
-    } else if name.len() > kind.max_len() {
-        return Err(Error::InvalidArgument(format!(
-            "{} name {name:?} is {} bytes long, over the {}-byte limit",
-            kind.noun(),
-            name.len(),
-            kind.max_len()
-        )));
-    } else if name.contains('`') {
-        "contains a backtick"
-    } else if name.contains('.') {
-        "contains a '.'"
-    } else if name.chars().any(char::is_control) {
-        "contains a control character"
-    } else {
-        return Ok(());
+    let noun = kind.noun();
+    let message = match name_problem(name, kind) {
+        None => return Ok(()),
+        Some(NameProblem::TooLong { len, max }) => {
+            format!("{noun} name {name:?} is {len} bytes long, over the {max}-byte limit")
+        }
+        Some(NameProblem::Empty) => format!("invalid {noun} name {name:?}: it is empty"),
+        Some(NameProblem::Forbidden(c)) => format!(
+            "invalid {noun} name {name:?}: it contains {}",
+            NameProblem::describe_char(c)
+        ),
     };
-    Err(Error::InvalidArgument(format!(
-        "invalid {} name {name:?}: it {problem}",
-        kind.noun()
-    )))
+    Err(Error::InvalidArgument(message))
 }
 
 /// Appends `` `name` `` (ASCII-lowercased) after checking it with [`check_ident`].

@@ -104,11 +104,11 @@ fn write_unchecked_len(
         (SqlType::Timestamp, Value::Int(raw)) => {
             write_int(out, check_timestamp(*raw, precision)?);
         }
-        (_, Value::Int(v)) if is_integer(ty) || is_float(ty) => {
+        (_, Value::Int(v)) if ty.is_integer() || is_float(ty) => {
             check_int_range(ty, i128::from(*v))?;
             write_int(out, *v);
         }
-        (_, Value::UInt(v)) if is_integer(ty) || is_float(ty) => {
+        (_, Value::UInt(v)) if ty.is_integer() || is_float(ty) => {
             check_int_range(ty, i128::from(*v))?;
             out.push_str(itoa::Buffer::new().format(*v));
         }
@@ -187,20 +187,6 @@ fn kind_mismatch(value: &Value<'_>, ty: SqlType) -> ValueError {
         kind_name(value),
         ty.name()
     ))
-}
-
-fn is_integer(ty: SqlType) -> bool {
-    matches!(
-        ty,
-        SqlType::TinyInt
-            | SqlType::SmallInt
-            | SqlType::Int
-            | SqlType::BigInt
-            | SqlType::UTinyInt
-            | SqlType::USmallInt
-            | SqlType::UInt
-            | SqlType::UBigInt
-    )
 }
 
 fn is_float(ty: SqlType) -> bool {

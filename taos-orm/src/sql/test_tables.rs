@@ -11,7 +11,7 @@ pub(crate) struct Meter {
     pub phase: f32,
     #[taos(tag, varchar(24))]
     pub location: String,
-    #[taos(tag, rename = "groupId")]
+    #[taos(tag, rename = "groupid")]
     pub group_id: i32,
     #[taos(tbname)]
     pub table: String,
@@ -34,8 +34,8 @@ impl Meter {
 /// Every column type, reserved-word names, column options and a comment.
 #[derive(Debug, Clone, PartialEq, crate::TdTable)]
 #[taos(
-    stable = "Everything",
-    database = "Lab",
+    stable = "everything",
+    database = "lab",
     comment = "all types, it's fine",
     child = "E_{state}"
 )]

@@ -10,6 +10,7 @@ use super::{check_name, db_mut, db_of};
 use crate::api::{Session, TdError};
 use crate::sql::ast::{AlterAction, DataType, TableName};
 use taos_query::common::Ty;
+use taos_rules::names::NameKind;
 
 fn modify_len(
     cols: &mut [ColumnDef],
@@ -112,7 +113,7 @@ fn alter_normal(db: &mut Database, name: &str, action: &AlterAction) -> Result<(
             if columns.iter().any(|c| c.name == spec.name) {
                 return Err(TdError::new(0x263C, "Duplicated column names"));
             }
-            check_name(&spec.name, 64)?;
+            check_name(&spec.name, NameKind::Column.max_len())?;
             check_len(spec.dt, false)?;
             if spec.dt.ty == Ty::Json {
                 return Err(TdError::new(0x2652, "Only tag can be json type"));
@@ -186,7 +187,7 @@ fn alter_stable(db: &mut Database, name: &str, action: &AlterAction) -> Result<(
             if let Some(e) = exists(s, &spec.name) {
                 return Err(e);
             }
-            check_name(&spec.name, 64)?;
+            check_name(&spec.name, NameKind::Column.max_len())?;
             check_len(spec.dt, false)?;
             if spec.dt.ty == Ty::Json {
                 return Err(TdError::new(0x2652, "Only tag can be json type"));
@@ -214,7 +215,7 @@ fn alter_stable(db: &mut Database, name: &str, action: &AlterAction) -> Result<(
             if let Some(e) = exists(s, &spec.name) {
                 return Err(e);
             }
-            check_name(&spec.name, 64)?;
+            check_name(&spec.name, NameKind::Column.max_len())?;
             check_len(spec.dt, true)?;
             if spec.dt.ty == Ty::Json || s.tags.iter().any(|t| t.dt.ty == Ty::Json) {
                 return Err(TdError::new(0x2633, "Only one tag if there is a json tag"));

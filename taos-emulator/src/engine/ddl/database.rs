@@ -7,6 +7,7 @@ use crate::api::{Session, TdError};
 use crate::sql::ast::OptValue;
 use std::collections::HashMap;
 use taos_query::common::Precision;
+use taos_rules::names::NameKind;
 
 /// `CREATE DATABASE`.
 pub fn create_database(
@@ -15,7 +16,7 @@ pub fn create_database(
     name: &str,
     options: &[(String, OptValue)],
 ) -> Result<(), TdError> {
-    check_name(name, 64)?;
+    check_name(name, NameKind::Database.max_len())?;
     if name == "information_schema" || name == "performance_schema" || cat.dbs.contains_key(name) {
         return if if_not_exists {
             Ok(())

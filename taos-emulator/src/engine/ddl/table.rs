@@ -7,13 +7,16 @@ use super::super::convert::{convert, Ctx};
 use super::super::error::*;
 use super::super::storage::TableData;
 use super::super::time;
-use super::super::value::{schema_bytes, type_name, Value};
+use super::super::value::{rules_type, schema_bytes, type_name, Value};
 use super::{check_name, db_mut, db_of, now_ms};
 use crate::api::{Session, TdError};
 use crate::sql::ast::{ColumnSpec, CreateChild, DataType, TableName, ValueExpr};
 use std::collections::BTreeSet;
 use taos_query::common::Ty;
 use taos_rules::column_options::{allows, compressions_for, encodings_for};
+use taos_rules::names::NameKind;
+use taos_rules::types::limits::{MAX_COLUMNS, MAX_ROW_BYTES, MAX_TAGS, MAX_TAGS_BYTES};
+use taos_rules::types::{Place, SqlType};
 
 pub(super) fn column_def(spec: &ColumnSpec) -> Result<ColumnDef, TdError> {
     let mut c = ColumnDef::new(spec.name.clone(), spec.dt);
@@ -46,12 +49,9 @@ pub(super) fn column_def(spec: &ColumnSpec) -> Result<ColumnDef, TdError> {
 }
 
 pub(super) fn check_len(dt: DataType, tag: bool) -> Result<(), TdError> {
-    let max = match (dt.ty, tag) {
-        (Ty::VarChar | Ty::VarBinary | Ty::Geometry, false) => 65517,
-        (Ty::VarChar | Ty::VarBinary | Ty::Geometry, true) => 16382,
-        (Ty::NChar, false) => 16379,
-        (Ty::NChar, true) => 4095,
-        _ => return Ok(()),
+    let place = if tag { Place::Tag } else { Place::Column };
+    let Some(max) = rules_type(dt.ty).and_then(|ty| ty.max_length(place)) else {
+        return Ok(());
     };
     if dt.len == 0 || dt.len > max {
         return Err(TdError::new(
@@ -70,12 +70,12 @@ fn validate_schema(columns: &[ColumnSpec], tags: &[ColumnSpec]) -> Result<(), Td
     if columns.len() < 2 {
         return Err(TdError::new(0x2640, "Invalid columns number"));
     }
-    if columns.len() + tags.len() > 4096 || tags.len() > 128 {
+    if columns.len() + tags.len() > MAX_COLUMNS || tags.len() > MAX_TAGS {
         return Err(TdError::new(0x2640, "Invalid columns number"));
     }
     let mut seen = BTreeSet::new();
     for c in columns.iter().chain(tags) {
-        check_name(&c.name, 64)?;
+        check_name(&c.name, NameKind::Column.max_len())?;
         if !seen.insert(c.name.as_str()) {
             return Err(TdError::new(0x263C, "Duplicated column names"));
         }
@@ -91,12 +91,7 @@ fn validate_schema(columns: &[ColumnSpec], tags: &[ColumnSpec]) -> Result<(), Td
                 "composite primary key column must be second column",
             ));
         }
-        if c.primary_key
-            && !matches!(
-                c.dt.ty,
-                Ty::Int | Ty::BigInt | Ty::UInt | Ty::UBigInt | Ty::VarChar
-            )
-        {
+        if c.primary_key && !rules_type(c.dt.ty).is_some_and(SqlType::can_be_composite_key) {
             return Err(TdError::new(
                 0x2679,
                 "composite primary key column must be of type int, uint, bigint, ubigint, and varchar",
@@ -110,7 +105,7 @@ fn validate_schema(columns: &[ColumnSpec], tags: &[ColumnSpec]) -> Result<(), Td
         return Err(TdError::new(0x2633, "Only one tag if there is a json tag"));
     }
     let row: u32 = columns.iter().map(|c| schema_bytes(c.dt)).sum();
-    if row > 65531 {
+    if row > MAX_ROW_BYTES {
         return Err(TdError::new(0x263E, "Row length exceeds max length"));
     }
     let tag_len: u32 = tags
@@ -118,7 +113,7 @@ fn validate_schema(columns: &[ColumnSpec], tags: &[ColumnSpec]) -> Result<(), Td
         .filter(|t| t.dt.ty != Ty::Json)
         .map(|t| schema_bytes(t.dt))
         .sum();
-    if tag_len > 16384 {
+    if tag_len > MAX_TAGS_BYTES {
         return Err(TdError::new(0x263D, "Tags length exceeds max length"));
     }
     Ok(())
@@ -135,7 +130,7 @@ pub fn create_stable(
     comment: &Option<String>,
 ) -> Result<(), TdError> {
     let dbn = db_of(session, name)?;
-    check_name(&name.name, 192)?;
+    check_name(&name.name, NameKind::Table.max_len())?;
     if tags.is_empty() {
         return Err(TdError::new(0x2640, "Invalid columns number"));
     }
@@ -173,7 +168,7 @@ pub fn create_table(
     comment: &Option<String>,
 ) -> Result<(), TdError> {
     let dbn = db_of(session, name)?;
-    check_name(&name.name, 192)?;
+    check_name(&name.name, NameKind::Table.max_len())?;
     validate_schema(columns, &[])?;
     let defs: Vec<ColumnDef> = columns.iter().map(column_def).collect::<Result<_, _>>()?;
     let uid = cat.uid();
@@ -284,7 +279,7 @@ pub fn create_children(
     for c in children {
         let dbn = db_of(session, &c.name)?;
         let sdb = db_of(session, &c.stable)?;
-        check_name(&c.name.name, 192)?;
+        check_name(&c.name.name, NameKind::Table.max_len())?;
         let db = cat.dbs.get(&dbn).ok_or_else(db_not_exist)?;
         if sdb != dbn {
             return Err(TdError::new(

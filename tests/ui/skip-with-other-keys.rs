@@ -1,0 +1,13 @@
+use taos_orm::TdTable;
+
+#[derive(TdTable)]
+#[taos(table = "log")]
+struct Log {
+    #[taos(ts)]
+    ts: i64,
+    value: i32,
+    #[taos(skip, varchar(8))]
+    note: String,
+}
+
+fn main() {}

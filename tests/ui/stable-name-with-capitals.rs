@@ -1,0 +1,13 @@
+use taos_orm::TdTable;
+
+#[derive(TdTable)]
+#[taos(stable = "Meters", child = "d_{device}")]
+struct Meter {
+    #[taos(ts)]
+    ts: i64,
+    current: f32,
+    #[taos(tag)]
+    device: i32,
+}
+
+fn main() {}

@@ -1,0 +1,15 @@
+use taos_orm::TdTable;
+
+#[derive(TdTable)]
+#[taos(stable = "meters")]
+struct Meter {
+    #[taos(ts)]
+    ts: i64,
+    current: f32,
+    #[taos(tag)]
+    device: i32,
+    #[taos(tbname, tag)]
+    table: String,
+}
+
+fn main() {}
