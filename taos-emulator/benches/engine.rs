@@ -1,4 +1,5 @@
-//! Engine throughput: multi-row INSERT text ingest and a full-scan aggregate.
+//! Engine throughput: multi-row INSERT text ingest, in order and out of
+//! order, and a full-scan aggregate.
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use taos_emulator::api::{Executor, Session};
@@ -21,10 +22,14 @@ fn setup() -> (Engine, Session) {
 }
 
 fn insert_sql(start: i64, rows: usize) -> String {
-    let mut sql = String::with_capacity(rows * 48);
-    sql.push_str("INSERT INTO d1 VALUES ");
-    for i in 0..rows as i64 {
-        let ts = start + i;
+    insert_at((0..rows as i64).map(|i| start + i))
+}
+
+/// An INSERT of one row per timestamp, in the order given.
+fn insert_at(stamps: impl Iterator<Item = i64>) -> String {
+    let mut sql = String::from("INSERT INTO d1 VALUES ");
+    for (i, ts) in stamps.enumerate() {
+        let i = i as i64;
         sql.push_str(&format!(
             "({ts}, {}.{}, {}, 0.{}) ",
             10 + i % 7,
@@ -44,6 +49,43 @@ fn ingest(c: &mut Criterion) {
     g.bench_function("multi_row_insert_10k", |b| {
         b.iter_batched(
             || (setup(), insert_sql(base, ROWS_PER_INSERT)),
+            |((e, mut s), sql)| e.execute(&mut s, &sql).expect("insert"),
+            BatchSize::LargeInput,
+        )
+    });
+    g.finish();
+}
+
+/// A 10k-row batch into a table of 50k rows: appended in order (the
+/// baseline), and descending between the stored rows, which must be sorted
+/// and merged rather than shifted in row by row.
+fn out_of_order(c: &mut Criterion) {
+    const STORED: i64 = 50_000;
+    let base = 1_700_000_000_000i64;
+    let stored = || {
+        let (e, mut s) = setup();
+        for k in 0..5 {
+            let sql = insert_at((0..10_000).map(|i| base + 2 * (k * 10_000 + i)));
+            e.execute(&mut s, &sql).expect("insert");
+        }
+        (e, s)
+    };
+    let mut g = c.benchmark_group("out_of_order");
+    g.throughput(Throughput::Elements(ROWS_PER_INSERT as u64));
+    g.sample_size(10);
+    g.bench_function("append_10k_into_50k", |b| {
+        b.iter_batched(
+            || (stored(), insert_sql(base + 2 * STORED, ROWS_PER_INSERT)),
+            |((e, mut s), sql)| e.execute(&mut s, &sql).expect("insert"),
+            BatchSize::LargeInput,
+        )
+    });
+    g.bench_function("descending_10k_into_50k", |b| {
+        b.iter_batched(
+            || {
+                let odd = (0..ROWS_PER_INSERT as i64).rev().map(|i| base + 10 * i + 1);
+                (stored(), insert_at(odd))
+            },
             |((e, mut s), sql)| e.execute(&mut s, &sql).expect("insert"),
             BatchSize::LargeInput,
         )
@@ -118,5 +160,5 @@ fn ingest_end_to_end(c: &mut Criterion) {
     rt.block_on(emulator.shutdown());
 }
 
-criterion_group!(benches, ingest, full_scan, ingest_end_to_end);
+criterion_group!(benches, ingest, out_of_order, full_scan, ingest_end_to_end);
 criterion_main!(benches);

@@ -409,13 +409,20 @@ fn apply(cat: &mut Catalog, staged: Vec<Staged>) -> usize {
         }
         let mut iters: Vec<Option<std::vec::IntoIter<Value>>> =
             cols.into_iter().map(|c| c.map(Vec::into_iter)).collect();
-        let mut row = vec![None; iters.len()];
-        for ts in s.ts {
-            for (cell, it) in row.iter_mut().zip(iters.iter_mut()) {
-                *cell = it.as_mut().and_then(Iterator::next);
-            }
-            data.upsert(ts, &mut row, s.composite);
+        // One cell per stored column: a bound column the table no longer
+        // has is dropped, one it gained since is not named.
+        let w = data.cols.len();
+        let mut cells = Vec::with_capacity(n * w);
+        for _ in 0..n {
+            cells.extend((0..w).map(|c| {
+                iters
+                    .get_mut(c)
+                    .and_then(Option::as_mut)
+                    .and_then(Iterator::next)
+            }));
         }
+        let order: Vec<usize> = (0..n).collect();
+        data.write_rows(&s.ts, &mut cells, &order, s.composite);
     }
     rows
 }

@@ -174,9 +174,7 @@ pub fn insert(
         let mut cells = b.cells;
         let order = merge_same_key(&b.ts, &mut cells, w, b.composite);
         let data = std::sync::Arc::make_mut(&mut table.data);
-        for i in order {
-            data.upsert(b.ts[i], &mut cells[i * w..(i + 1) * w], b.composite);
-        }
+        data.write_rows(&b.ts, &mut cells, &order, b.composite);
     }
     Ok(rows)
 }
@@ -499,8 +497,9 @@ pub fn insert_select(
         .get_mut(&dbn)
         .and_then(|db| db.tables.get_mut(&table.name))
         .ok_or_else(table_not_exist)?;
-    for (ts, mut cells) in staged {
-        std::sync::Arc::make_mut(&mut t.data).upsert(ts, &mut cells, composite);
-    }
+    let ts: Vec<i64> = staged.iter().map(|(ts, _)| *ts).collect();
+    let mut cells: Vec<Option<Value>> = staged.into_iter().flat_map(|(_, cells)| cells).collect();
+    let order: Vec<usize> = (0..n).collect();
+    std::sync::Arc::make_mut(&mut t.data).write_rows(&ts, &mut cells, &order, composite);
     Ok(n)
 }
