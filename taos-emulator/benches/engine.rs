@@ -1,5 +1,5 @@
 //! Engine throughput: multi-row INSERT text ingest, in order and out of
-//! order, and a full-scan aggregate.
+//! order, paths that were quadratic, and a full-scan aggregate.
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use taos_emulator::api::{Executor, Session};
@@ -93,6 +93,48 @@ fn out_of_order(c: &mut Criterion) {
     g.finish();
 }
 
+/// Paths that were quadratic, each beside a linear query over the same
+/// data: MODE over 40k distinct values (baseline COUNT), FILL(LINEAR) over
+/// 40k windows, half of them empty (baseline FILL(PREV)).
+fn former_quadratics(c: &mut Criterion) {
+    let (e, mut s) = setup();
+    let base = 1_700_000_000_000i64;
+    // Statements stay under TDengine's 1 MB limit: 10k rows each.
+    let fill = |s: &mut Session, table: &str, rows: i64, step: i64| {
+        for chunk in 0..rows / 10_000 {
+            let mut sql = format!("INSERT INTO {table} VALUES ");
+            for i in chunk * 10_000..(chunk + 1) * 10_000 {
+                sql.push_str(&format!("({}, 1.5, {i}, 0.5) ", base + step * i));
+            }
+            e.execute(s, &sql).expect("insert");
+        }
+    };
+    fill(&mut s, "d1", 40_000, 1000);
+    let sparse = "CREATE TABLE d2 USING meters TAGS ('x', 3)";
+    e.execute(&mut s, sparse).expect(sparse);
+    fill(&mut s, "d2", 20_000, 2000);
+    let window = |fill: &str| {
+        format!(
+            "SELECT _wstart, avg(voltage) FROM d2 WHERE ts >= {base} AND ts < {} INTERVAL(1s) FILL({fill})",
+            base + 40_000_000
+        )
+    };
+    let mut g = c.benchmark_group("former_quadratics");
+    g.sample_size(10);
+    for (name, sql) in [
+        ("count_40k", "SELECT count(voltage) FROM d1".to_owned()),
+        (
+            "mode_40k_distinct",
+            "SELECT mode(voltage) FROM d1".to_owned(),
+        ),
+        ("fill_prev_40k_windows", window("PREV")),
+        ("fill_linear_40k_windows", window("LINEAR")),
+    ] {
+        g.bench_function(name, |b| b.iter(|| e.execute(&mut s, &sql).expect(name)));
+    }
+    g.finish();
+}
+
 fn full_scan(c: &mut Criterion) {
     let (e, mut s) = setup();
     let base = 1_700_000_000_000i64;
@@ -160,5 +202,12 @@ fn ingest_end_to_end(c: &mut Criterion) {
     rt.block_on(emulator.shutdown());
 }
 
-criterion_group!(benches, ingest, out_of_order, full_scan, ingest_end_to_end);
+criterion_group!(
+    benches,
+    ingest,
+    out_of_order,
+    former_quadratics,
+    full_scan,
+    ingest_end_to_end
+);
 criterion_main!(benches);

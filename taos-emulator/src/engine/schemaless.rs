@@ -166,14 +166,21 @@ impl Engine {
 
     /// Creates the super table or adds what it lacks for `line`.
     fn ensure_schema(&self, s: &mut Session, db: &str, line: &Line) -> Result<(), TdError> {
-        let existing: Option<STable> = self
-            .catalog
-            .read()
-            .dbs
-            .get(db)
-            .and_then(|d| d.stables.get(&line.measurement).cloned());
         let m = ident(&line.measurement)?;
-        let Some(st) = existing else {
+        // Decided under the read lock, without copying the super table (its
+        // set of child names grows with every new device).
+        let changes = {
+            let catalog = self.catalog.read();
+            match catalog
+                .dbs
+                .get(db)
+                .and_then(|d| d.stables.get(&line.measurement))
+            {
+                Some(st) => Some(changes_for(st, &m, line)?),
+                None => None,
+            }
+        };
+        let Some(changes) = changes else {
             let mut cols = vec!["`_ts` TIMESTAMP".to_owned()];
             for (k, f) in &line.fields {
                 cols.push(format!("{} {}", ident(k)?, type_sql(f.ty(), f.len())));
@@ -192,54 +199,50 @@ impl Engine {
             );
             return self.execute(s, &sql).map(drop);
         };
-        for (k, f) in &line.fields {
-            match st.columns.iter().find(|c| &c.name == k) {
-                Some(c) if c.dt.ty != f.ty() => return Err(not_same_type(k, c.dt.ty, f.ty())),
-                Some(c) if c.dt.len < f.len() => {
-                    let sql = format!(
-                        "ALTER STABLE {m} MODIFY COLUMN {} {}",
-                        ident(k)?,
-                        type_sql(f.ty(), f.len())
-                    );
-                    self.execute(s, &sql)?;
-                }
-                Some(_) => {}
-                None => {
-                    let sql = format!(
-                        "ALTER STABLE {m} ADD COLUMN {} {}",
-                        ident(k)?,
-                        type_sql(f.ty(), f.len())
-                    );
-                    self.execute(s, &sql)?;
-                }
-            }
-        }
-        for (k, v) in &line.tags {
-            match st.tags.iter().find(|c| &c.name == k) {
-                Some(c) if c.dt.ty != Ty::NChar => {
-                    return Err(not_same_type(k, c.dt.ty, Ty::NChar))
-                }
-                Some(c) if c.dt.len < nchar_len(v) => {
-                    let sql = format!(
-                        "ALTER STABLE {m} MODIFY TAG {} NCHAR({})",
-                        ident(k)?,
-                        nchar_len(v)
-                    );
-                    self.execute(s, &sql)?;
-                }
-                Some(_) => {}
-                None => {
-                    let sql = format!(
-                        "ALTER STABLE {m} ADD TAG {} NCHAR({})",
-                        ident(k)?,
-                        nchar_len(v)
-                    );
-                    self.execute(s, &sql)?;
-                }
-            }
+        for sql in changes {
+            self.execute(s, &sql)?;
         }
         Ok(())
     }
+}
+
+/// The ALTER statements that make `st` take `line`: wider strings, new
+/// columns and tags; a type that differs is an error.
+fn changes_for(st: &STable, m: &str, line: &Line) -> Result<Vec<String>, TdError> {
+    let mut out = Vec::new();
+    for (k, f) in &line.fields {
+        match st.columns.iter().find(|c| &c.name == k) {
+            Some(c) if c.dt.ty != f.ty() => return Err(not_same_type(k, c.dt.ty, f.ty())),
+            Some(c) if c.dt.len < f.len() => out.push(format!(
+                "ALTER STABLE {m} MODIFY COLUMN {} {}",
+                ident(k)?,
+                type_sql(f.ty(), f.len())
+            )),
+            Some(_) => {}
+            None => out.push(format!(
+                "ALTER STABLE {m} ADD COLUMN {} {}",
+                ident(k)?,
+                type_sql(f.ty(), f.len())
+            )),
+        }
+    }
+    for (k, v) in &line.tags {
+        match st.tags.iter().find(|c| &c.name == k) {
+            Some(c) if c.dt.ty != Ty::NChar => return Err(not_same_type(k, c.dt.ty, Ty::NChar)),
+            Some(c) if c.dt.len < nchar_len(v) => out.push(format!(
+                "ALTER STABLE {m} MODIFY TAG {} NCHAR({})",
+                ident(k)?,
+                nchar_len(v)
+            )),
+            Some(_) => {}
+            None => out.push(format!(
+                "ALTER STABLE {m} ADD TAG {} NCHAR({})",
+                ident(k)?,
+                nchar_len(v)
+            )),
+        }
+    }
+    Ok(out)
 }
 
 fn insert_sql(line: &Line, ts: i64) -> String {

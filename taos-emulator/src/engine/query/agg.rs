@@ -232,12 +232,13 @@ impl Acc {
             }
             Acc::Counts(counts, order) => order
                 .iter()
-                .max_by_key(|v| {
+                .enumerate()
+                .max_by_key(|&(seen, v)| {
                     // Ties go to the value seen first.
-                    let n = counts.get(&Key(vec![(*v).clone()])).copied().unwrap_or(0);
-                    (n, std::cmp::Reverse(order.iter().position(|o| o == *v)))
+                    let n = counts.get(&Key(vec![v.clone()])).copied().unwrap_or(0);
+                    (n, std::cmp::Reverse(seen))
                 })
-                .cloned()
+                .map(|(_, v)| v.clone())
                 .unwrap_or_default(),
             Acc::Best(_, best) => best.first().map_or(Value::Null, |b| b.0.clone()),
             Acc::Span(None) => Value::Null,

@@ -680,15 +680,32 @@ pub fn apply_fill(
             }
         }
         "linear" => {
+            // The nearest windows with rows on each side, within the
+            // partition, found in one pass each way.
+            let mut prev = vec![None; n];
+            let mut next = vec![None; n];
+            let mut seen = None;
+            for i in 0..n {
+                if i > 0 && pids[i] != pids[i - 1] {
+                    seen = None;
+                }
+                prev[i] = seen;
+                if !filled[i] {
+                    seen = Some(i);
+                }
+            }
+            seen = None;
+            for i in (0..n).rev() {
+                if i + 1 < n && pids[i] != pids[i + 1] {
+                    seen = None;
+                }
+                next[i] = seen;
+                if !filled[i] {
+                    seen = Some(i);
+                }
+            }
             for i in (0..n).filter(|&i| filled[i]) {
-                let prev = (0..i)
-                    .rev()
-                    .take_while(|&j| pids[j] == pids[i])
-                    .find(|&j| !filled[j]);
-                let next = (i + 1..n)
-                    .take_while(|&j| pids[j] == pids[i])
-                    .find(|&j| !filled[j]);
-                let (Some(a), Some(b)) = (prev, next) else {
+                let (Some(a), Some(b)) = (prev[i], next[i]) else {
                     continue;
                 };
                 for (c, t) in cols {
