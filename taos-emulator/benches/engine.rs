@@ -154,6 +154,17 @@ fn full_scan(c: &mut Criterion) {
             .expect("query")
         })
     });
+    // The newest rows: read from the end of the table's storage order; the
+    // baseline is the same LIMIT without an order (the first rows).
+    for (name, sql) in [
+        ("limit_10", "SELECT ts, current FROM meters LIMIT 10"),
+        (
+            "order_by_ts_desc_limit_10",
+            "SELECT ts, current FROM meters ORDER BY ts DESC LIMIT 10",
+        ),
+    ] {
+        g.bench_function(name, |b| b.iter(|| e.execute(&mut s, sql).expect(name)));
+    }
     g.finish();
 }
 

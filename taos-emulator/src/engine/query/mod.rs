@@ -249,11 +249,19 @@ fn run(rel: Option<&Relation>, s: &Select, session: &Session) -> Result<Rows, Td
             rows = rowfn::run(rel, &filter, &keys, &cx.row_fns, &exprs, bounds, grouped)?;
         }
         Some(rel) if !agg_mode => {
+            let cutoff = ts_order_cutoff(rel, &order, &exprs, s, grouped);
             'scan: for seg in &rel.segments {
                 let range = if rel.has_ts {
                     seg.data.range(bounds.0, bounds.1)
                 } else {
                     0..seg.data.len()
+                };
+                let first = rows.len();
+                let backwards = cutoff.is_some_and(|(_, desc)| desc);
+                let range: Box<dyn Iterator<Item = usize>> = if backwards {
+                    Box::new(range.rev())
+                } else {
+                    Box::new(range)
                 };
                 for r in range {
                     let rc = RowCtx {
@@ -273,9 +281,17 @@ fn run(rel: Option<&Relation>, s: &Select, session: &Session) -> Result<Rows, Td
                         row.push(Value::Int(*pids.entry(key).or_insert(next)));
                     }
                     rows.push(row);
+                    if cutoff.is_some_and(|(k, _)| rows.len() - first >= k) {
+                        break;
+                    }
                     if !grouped && unordered_limit.is_some_and(|l| rows.len() >= l) {
                         break 'scan;
                     }
+                }
+                if backwards {
+                    // Back in stored order, which the stable sort below keeps
+                    // for equal keys.
+                    rows[first..].reverse();
                 }
             }
         }
@@ -439,4 +455,28 @@ fn run(rel: Option<&Relation>, s: &Select, session: &Session) -> Result<Rows, Td
         rows,
         precision,
     })
+}
+
+/// `ORDER BY ts [DESC] LIMIT n [OFFSET m]` over plain rows: each table's
+/// rows are stored in timestamp order, so its first `n + m` rows in the
+/// order's direction are all it can contribute; the scan stops there
+/// instead of reading every row (top-k by the storage order). Returns that
+/// count and the direction. Not with a composite key, whose equal
+/// timestamps would need their own tie order.
+fn ts_order_cutoff(
+    rel: &Relation<'_>,
+    order: &[(usize, bool, bool)],
+    exprs: &[CExpr],
+    s: &Select,
+    grouped: bool,
+) -> Option<(usize, bool)> {
+    let [(key, desc, _)] = order else {
+        return None;
+    };
+    let composite = rel.columns.get(1).is_some_and(|c| c.primary_key);
+    if grouped || s.distinct || !rel.has_ts || composite || !matches!(exprs[*key], CExpr::Ts) {
+        return None;
+    }
+    let limit = s.limit?;
+    Some(((limit.saturating_add(s.offset)) as usize, *desc))
 }
