@@ -3,7 +3,8 @@
 //! emulator. Ours: `Database::insert` (SQL), `Database::insert_bound`
 //! (parameter binding), `Inserter`; hand-written: `taos` `exec` of batched
 //! SQL and hand-built `Stmt` binding. Also the client-side cost alone of
-//! building the bind blocks.
+//! building the bind blocks. And small batches (1,000 calls of 100 rows)
+//! through `insert_bound` against a hand-built `Stmt` reused across calls.
 //!
 //! Run: `cargo bench -p taos-orm-suite --bench ingest`
 
@@ -107,16 +108,25 @@ fn hand_written_sql(db: &str, rows: &[Meter]) -> Vec<String> {
 /// `set_tbname`/`set_tags`/`bind`/`add_batch` per device, an `execute`
 /// every 100,000 rows.
 async fn hand_built_stmt(taos: &taos::Taos, db: &str, rows: &[Meter]) -> usize {
-    let mut per_device: BTreeMap<i32, Vec<&Meter>> = BTreeMap::new();
-    for row in rows {
-        per_device.entry(row.device).or_default().push(row);
-    }
+    let mut stmt = hand_prepared(taos, db).await;
+    hand_bound(&mut stmt, db, rows).await
+}
+
+async fn hand_prepared(taos: &taos::Taos, db: &str) -> Stmt {
     let mut stmt = Stmt::init(taos).await.unwrap();
     stmt.prepare(&format!(
         "INSERT INTO ? USING {db}.meters TAGS(?, ?) VALUES(?, ?, ?, ?)"
     ))
     .await
     .unwrap();
+    stmt
+}
+
+async fn hand_bound(stmt: &mut Stmt, db: &str, rows: &[Meter]) -> usize {
+    let mut per_device: BTreeMap<i32, Vec<&Meter>> = BTreeMap::new();
+    for row in rows {
+        per_device.entry(row.device).or_default().push(row);
+    }
     let mut affected = 0;
     let mut pending = 0;
     for (device, group) in &per_device {
@@ -145,6 +155,61 @@ async fn hand_built_stmt(taos: &taos::Taos, db: &str, rows: &[Meter]) -> usize {
         affected += stmt.execute().await.unwrap();
     }
     affected
+}
+
+/// Small batches, the latency case: 1,000 calls of 100 rows (10 devices).
+/// Ours keeps its prepared statement between calls; the baselines are a
+/// hand-built `Stmt` reused across calls and one prepared per call.
+fn small_batches(c: &mut Criterion, runtime: &tokio::runtime::Runtime, dsn: &str, target: &str) {
+    const CALLS: usize = 1_000;
+    // Each call: 10 rows for each of 10 devices, timestamps unique per device.
+    let batches: Vec<Vec<Meter>> = (0..CALLS as i64)
+        .map(|k| {
+            (0..100)
+                .map(|j| Meter {
+                    ts: 1_700_000_000_000 + k * 10 + j / 10,
+                    current: 10.0 + j as f32 * 0.5,
+                    voltage: 220,
+                    phase: 0.5,
+                    location: "California.SanFrancisco".to_owned(),
+                    device: (j % 10) as i32,
+                })
+                .collect()
+        })
+        .collect();
+    let taos = Arc::new(runtime.block_on(taos_orm::connect(dsn)).unwrap());
+    let options = DatabaseOptions::new("bench_small");
+    let db = runtime
+        .block_on(Database::create(Arc::clone(&taos), &options))
+        .unwrap();
+    runtime.block_on(db.create_table::<Meter>()).unwrap();
+    let mut group = c.benchmark_group(format!("small_batches_1000_calls_of_100_rows/{target}"));
+    group.sample_size(10);
+    group.throughput(Throughput::Elements((CALLS * 100) as u64));
+    group.bench_function("taos_orm Database::insert_bound", |b| {
+        b.to_async(runtime).iter(|| async {
+            for batch in &batches {
+                assert_eq!(db.insert_bound(batch).await.unwrap().rows, 100);
+            }
+        })
+    });
+    group.bench_function("hand-built taos Stmt, prepared per call", |b| {
+        b.to_async(runtime).iter(|| async {
+            for batch in &batches {
+                assert_eq!(hand_built_stmt(&taos, "bench_small", batch).await, 100);
+            }
+        })
+    });
+    group.bench_function("hand-built taos Stmt, reused", |b| {
+        b.to_async(runtime).iter(|| async {
+            let mut stmt = hand_prepared(&taos, "bench_small").await;
+            for batch in &batches {
+                assert_eq!(hand_bound(&mut stmt, "bench_small", batch).await, 100);
+            }
+        })
+    });
+    group.finish();
+    runtime.block_on(db.drop_database()).unwrap();
 }
 
 fn bench(c: &mut Criterion) {
@@ -219,6 +284,11 @@ fn bench(c: &mut Criterion) {
         )
     });
     group.finish();
+    small_batches(c, &runtime, &emulator.dsn(), "emulator");
+    // And on a real server, when `TAOS_DSN` names one.
+    if let Ok(dsn) = std::env::var("TAOS_DSN") {
+        small_batches(c, &runtime, &dsn, "server");
+    }
 }
 
 criterion_group!(benches, bench);

@@ -167,3 +167,56 @@ async fn many_child_tables_in_one_call() -> taos_orm::Result<()> {
     assert_eq!(db.count::<Blob>().await?, 5_000);
     db.drop_database().await
 }
+
+/// One prepare per handle and lane: a bound insert's statement is kept for
+/// the next call and forgotten after DDL through the handle. Over a pool,
+/// only WebSocket statements (which hold their own connection) are kept: a
+/// native one needs the pooled connection that made it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bound_inserts_reuse_their_statements() -> taos_orm::Result<()> {
+    let taos = taos_orm::connect(&common::dsn()).await?;
+    let name = common::TestDb::new("bindreuse");
+    let db = Database::create(&taos, &name.options()).await?;
+    db.create_table::<Blob>().await?;
+    let now = Utc::now().timestamp_millis();
+    let batch = |k: i64| -> Vec<Blob> {
+        (0..10)
+            .map(|i| Blob {
+                ts: now + k * 10 + i,
+                v: i as f64,
+                id: (i % 2) as i32,
+                key: vec![(i % 2) as u8],
+            })
+            .collect()
+    };
+    assert_eq!(db.idle_statements(), 0);
+    for k in 0..5 {
+        assert_eq!(db.insert_bound(&batch(k)).await?.rows, 10);
+        assert_eq!(db.idle_statements(), 1, "call {k}: one lane, one statement");
+    }
+    assert_eq!(db.count::<Blob>().await?, 50);
+
+    db.drop_table::<Blob>().await?;
+    assert_eq!(db.idle_statements(), 0, "DDL forgets them");
+    db.create_table::<Blob>().await?;
+    assert_eq!(db.insert_bound(&batch(0)).await?.rows, 10);
+    assert_eq!(db.count::<Blob>().await?, 10);
+    db.exec(&format!(
+        "ALTER STABLE `{name}`.`blobs` ADD COLUMN extra INT"
+    ))
+    .await?;
+    assert_eq!(db.idle_statements(), 0, "so does DDL run through exec");
+    assert_eq!(db.insert_bound(&batch(1)).await?.rows, 10);
+    assert_eq!(db.count::<Blob>().await?, 20);
+
+    let pooled = Database::new(
+        taos_orm::pool(&common::dsn())?,
+        name.to_string(),
+        db.precision(),
+    );
+    assert_eq!(pooled.insert_bound(&batch(2)).await?.rows, 10);
+    let kept_over_pool = usize::from(!taos.is_native());
+    assert_eq!(pooled.idle_statements(), kept_over_pool);
+    assert_eq!(db.count::<Blob>().await?, 30);
+    db.drop_database().await
+}

@@ -53,3 +53,30 @@ fn rows_bind_through_the_blocking_database() -> taos_orm::Result<()> {
     );
     db.drop_database()
 }
+
+/// The blocking handle keeps its bound insert's statement too, and forgets
+/// it after DDL.
+#[test]
+fn the_blocking_database_reuses_its_statements() -> taos_orm::Result<()> {
+    let taos = taos::TaosBuilder::from_dsn(common::dsn())?.build()?;
+    let name = common::TestDb::new("bind_sync_reuse");
+    let db = Database::create(&taos, &name.options())?;
+    db.create_table::<Meter>()?;
+    let now = chrono::Utc::now().timestamp_millis();
+    for k in 0..3 {
+        let rows: Vec<Meter> = (0..20)
+            .map(|i| Meter {
+                ts: now + k * 20 + i,
+                current: Some(i as f32),
+                note: None,
+                device: (i % 4) as i32,
+            })
+            .collect();
+        assert_eq!(db.insert_bound(&rows)?.rows, 20);
+        assert_eq!(db.idle_statements(), 1, "call {k}");
+    }
+    assert_eq!(db.count::<Meter>()?, 60);
+    db.drop_table::<Meter>()?;
+    assert_eq!(db.idle_statements(), 0);
+    db.drop_database()
+}

@@ -12,8 +12,10 @@ use taos::sync::{Fetchable, Queryable};
 use taos::taos_query::common::Precision;
 use taos::Taos;
 
+use crate::bind::Statements;
 use crate::database::{
-    count_query, created_precision, insert_failed, parse_precision, precision_query,
+    changes_tables, count_query, created_precision, insert_failed, parse_precision,
+    precision_query, statement_kind,
 };
 use crate::ddl::{self, DatabaseOptions};
 use crate::decode::{ColumnMap, RowCursor};
@@ -33,10 +35,16 @@ pub trait SyncConnection: Send + Sync {
 
     /// Acquires a connection (a pool may wait for a free one).
     fn acquire(&self) -> Result<Self::Guard<'_>>;
+
+    /// Whether the source's connections outlive a handle over it (see
+    /// [`crate::Connection::KEEPS_STATEMENTS`]).
+    const KEEPS_STATEMENTS: bool = false;
 }
 
 impl SyncConnection for Taos {
     type Guard<'a> = &'a Taos;
+
+    const KEEPS_STATEMENTS: bool = true;
 
     fn acquire(&self) -> Result<&Taos> {
         Ok(self)
@@ -45,6 +53,8 @@ impl SyncConnection for Taos {
 
 impl SyncConnection for Arc<Taos> {
     type Guard<'a> = &'a Taos;
+
+    const KEEPS_STATEMENTS: bool = true;
 
     fn acquire(&self) -> Result<&Taos> {
         Ok(self)
@@ -60,6 +70,8 @@ impl<C: SyncConnection> SyncConnection for &C {
     fn acquire(&self) -> Result<Self::Guard<'_>> {
         (**self).acquire()
     }
+
+    const KEEPS_STATEMENTS: bool = C::KEEPS_STATEMENTS;
 }
 
 #[cfg(feature = "r2d2")]
@@ -87,6 +99,9 @@ impl SyncConnection for crate::R2d2Pool {
 /// ```
 #[derive(Clone)]
 pub struct Database<C> {
+    // Before `conn`: fields drop in order, and a native statement must close
+    // while its connection is open.
+    statements: Statements,
     conn: C,
     name: String,
     precision: Precision,
@@ -105,6 +120,7 @@ impl<C: SyncConnection> Database<C> {
     /// A handle on database `name`, whose precision the caller knows. No I/O.
     pub fn new(conn: C, name: impl Into<String>, precision: Precision) -> Self {
         Database {
+            statements: Statements::new(C::KEEPS_STATEMENTS),
             conn,
             name: name.into(),
             precision,
@@ -232,8 +248,21 @@ impl<C: SyncConnection> Database<C> {
         &self.conn
     }
 
+    /// Prepared statements this handle keeps idle for its next bound
+    /// inserts (none over a pool of native connections).
+    pub fn idle_statements(&self) -> usize {
+        self.statements.idle()
+    }
+
+    pub(crate) fn statements(&self) -> &Statements {
+        &self.statements
+    }
+
     /// Runs a statement without a result set and returns the affected rows.
     pub fn exec(&self, sql: &str) -> Result<usize> {
+        if changes_tables(statement_kind(sql)) {
+            self.statements.clear();
+        }
         Ok(self.conn.acquire()?.exec(sql)?)
     }
 

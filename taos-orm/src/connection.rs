@@ -22,10 +22,20 @@ pub trait Connection: Send + Sync {
 
     /// Acquires a connection (a pool may wait for a free one).
     fn acquire(&self) -> impl Future<Output = Result<Self::Guard<'_>>> + Send;
+
+    /// Whether the source's connections outlive a handle over it, so that
+    /// the handle may keep native prepared statements (which need the
+    /// connection that made them) between calls: true for a single
+    /// connection, false (the default) for pools, whose connections come
+    /// and go. WebSocket statements hold their own connection and are kept
+    /// either way.
+    const KEEPS_STATEMENTS: bool = false;
 }
 
 impl Connection for Taos {
     type Guard<'a> = &'a Taos;
+
+    const KEEPS_STATEMENTS: bool = true;
 
     async fn acquire(&self) -> Result<&Taos> {
         Ok(self)
@@ -34,6 +44,8 @@ impl Connection for Taos {
 
 impl Connection for Arc<Taos> {
     type Guard<'a> = &'a Taos;
+
+    const KEEPS_STATEMENTS: bool = true;
 
     async fn acquire(&self) -> Result<&Taos> {
         Ok(self)
@@ -49,6 +61,8 @@ impl<C: Connection> Connection for &C {
     fn acquire(&self) -> impl Future<Output = Result<Self::Guard<'_>>> + Send {
         (**self).acquire()
     }
+
+    const KEEPS_STATEMENTS: bool = C::KEEPS_STATEMENTS;
 }
 
 /// Opens one connection from a DSN (`ws://host:6041`, `wss://host?token=…`,

@@ -8,6 +8,7 @@ use taos::taos_query::common::{Precision, RawBlock};
 use taos::{AsyncFetchable, AsyncQueryable};
 use tracing::Instrument;
 
+use crate::bind::Statements;
 use crate::connection::Connection;
 use crate::ddl::{self, DatabaseOptions};
 use crate::decode::{ColumnMap, RowCursor};
@@ -58,6 +59,9 @@ use crate::table::{TdRow, TdTable};
 /// ```
 #[derive(Clone)]
 pub struct Database<C> {
+    // Before `conn`: fields drop in order, and a native statement must close
+    // while its connection is open.
+    statements: Statements,
     conn: C,
     name: String,
     precision: Precision,
@@ -101,6 +105,7 @@ impl<C: Connection> Database<C> {
     /// A handle on database `name`, whose precision the caller knows. No I/O.
     pub fn new(conn: C, name: impl Into<String>, precision: Precision) -> Self {
         Database {
+            statements: Statements::new(C::KEEPS_STATEMENTS),
             conn,
             name: name.into(),
             precision,
@@ -185,6 +190,7 @@ impl<C: Connection> Database<C> {
     /// Drops `T`'s table (a super table with all its child tables).
     pub async fn drop_table<T: TdTable>(&self) -> Result<()> {
         let sql = ddl::drop_table::<T>(Some(&self.name))?;
+        self.statements.clear();
         run_exec(&self.conn, &sql, "DROP", T::SCHEMA.name).await?;
         Ok(())
     }
@@ -320,9 +326,24 @@ impl<C: Connection> Database<C> {
         Ok(count)
     }
 
+    /// Prepared statements this handle keeps idle for its next bound
+    /// inserts (see [`Database::insert_bound`]); none over a pool of native
+    /// connections.
+    pub fn idle_statements(&self) -> usize {
+        self.statements.idle()
+    }
+
+    pub(crate) fn statements(&self) -> &Statements {
+        &self.statements
+    }
+
     /// Runs a statement without a result set and returns the affected rows.
     pub async fn exec(&self, sql: &str) -> Result<usize> {
-        run_exec(&self.conn, sql, statement_kind(sql), &self.name).await
+        let kind = statement_kind(sql);
+        if changes_tables(kind) {
+            self.statements.clear();
+        }
+        run_exec(&self.conn, sql, kind, &self.name).await
     }
 
     /// A hand-written statement whose `?` placeholders take the values
@@ -599,7 +620,15 @@ async fn next_block(rs: &mut taos::ResultSet) -> Result<Option<RawBlock>> {
 }
 
 /// The statement's first keyword, for tracing.
-fn statement_kind(sql: &str) -> &str {
+/// Whether a statement of this kind may change or remove a table that a
+/// kept prepared statement writes to.
+pub(crate) fn changes_tables(kind: &str) -> bool {
+    ["ALTER", "DROP", "CREATE"]
+        .iter()
+        .any(|k| kind.eq_ignore_ascii_case(k))
+}
+
+pub(crate) fn statement_kind(sql: &str) -> &str {
     let sql = sql.trim_start();
     let end = sql
         .find(|c: char| !c.is_ascii_alphabetic())

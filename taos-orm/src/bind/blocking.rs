@@ -43,7 +43,8 @@ impl<C: SyncConnection> Database<C> {
                 })
                 .collect()
         };
-        let mut stmt = match prepare(&guard, &sql) {
+        let kept = self.statements().take(&guard, &sql);
+        let mut stmt = match kept.map_or_else(|| prepare(&guard, &sql), Ok) {
             Ok(stmt) => stmt,
             Err(e) => return Err(failed(T::SCHEMA.name, all_rows(0), 0, e.into())),
         };
@@ -56,9 +57,11 @@ impl<C: SyncConnection> Database<C> {
                     report.rows += chunk.iter().map(|t| t.rows.len()).sum::<usize>();
                     report.statements += 1;
                 }
+                // A statement that failed is not trusted again.
                 Err(e) => return Err(failed(T::SCHEMA.name, all_rows(k), report.rows, e.into())),
             }
         }
+        self.statements().give_back(&guard, &sql, stmt);
         Ok(report)
     }
 

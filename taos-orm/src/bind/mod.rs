@@ -1,6 +1,7 @@
 //! The parameter-binding insert path: rows bound column by column through
 //! the client's prepared statement (stmt v1), one `set_tbname`/`set_tags`/
-//! `bind`/`add_batch` per child table and one `execute` per chunk.
+//! `bind`/`add_batch` per child table and one `execute` per chunk, on
+//! statements kept between calls (see `statements`).
 //!
 //! Binding skips SQL text on both ends (no literal rendering here, no
 //! parsing on the server): TDengine's fastest way in after its native
@@ -11,6 +12,7 @@
 mod blocking;
 mod columns;
 mod plan;
+mod statements;
 mod tags;
 
 use std::time::Instant;
@@ -19,6 +21,7 @@ use taos::{AsyncBindable, Stmt};
 use tracing::Instrument;
 
 pub use plan::{bind_tables, BoundTable};
+pub(crate) use statements::Statements;
 
 use crate::connection::Connection;
 use crate::database::{Database, InsertReport};
@@ -44,6 +47,13 @@ impl<C: Connection> Database<C> {
     /// statements that run concurrently. A failed `execute` leaves its rows
     /// and those of its statement's later `execute`s unwritten; the other
     /// statements carry on.
+    ///
+    /// A handle over a single connection keeps its prepared statements for
+    /// its next calls (see [`Database::idle_statements`]): small batches pay
+    /// no prepare. DDL through the handle ([`Database::drop_table`], or
+    /// `CREATE`/`ALTER`/`DROP` through [`Database::exec`]) closes them.
+    /// Over a pool of native connections each call prepares its own: a
+    /// native statement needs the connection that made it.
     ///
     /// ```
     /// use taos_orm::{Database, DatabaseOptions, TdTable};
@@ -175,12 +185,16 @@ impl<C: Connection> Database<C> {
         progress: &Progress,
     ) -> LaneOutcome {
         let mut outcome = LaneOutcome::default();
-        let mut stmt = match prepare(taos, sql).await {
-            Ok(stmt) => stmt,
-            Err(e) => {
-                outcome.failure = Some((e, chunks));
-                return outcome;
-            }
+        let kept = self.statements().take(taos, sql);
+        let mut stmt = match kept {
+            Some(stmt) => stmt,
+            None => match prepare(taos, sql).await {
+                Ok(stmt) => stmt,
+                Err(e) => {
+                    outcome.failure = Some((e, chunks));
+                    return outcome;
+                }
+            },
         };
         let mut name = String::new();
         for (k, range) in chunks.iter().enumerate() {
@@ -219,10 +233,12 @@ impl<C: Connection> Database<C> {
                 Err(e) => {
                     progress.refused(rows());
                     outcome.failure = Some((e.into(), chunks[k..].to_vec()));
-                    break;
+                    // A statement that failed is not trusted again.
+                    return outcome;
                 }
             }
         }
+        self.statements().give_back(taos, sql, stmt);
         outcome
     }
 }
