@@ -49,35 +49,25 @@ macro_rules! int_type {
 
             fn from_value(value: BorrowedValue<'_>) -> Result<Self, FromValueError> {
                 match value {
+                    BorrowedValue::$sql(v) => Ok(v),
                     $(BorrowedValue::$variant(v) => Ok(<$rust>::from(v)),)*
                     other => Err(mismatch(stringify!($rust), &other)),
                 }
             }
 
-            column_paths!($($variant => |v| Ok(<$rust>::from(v))),*);
+            column_paths!(copy $sql, $($variant => |v| Ok(<$rust>::from(v))),*);
         }
     };
 }
 
-int_type!(i8, TinyInt, Int, i64, [TinyInt]);
-int_type!(i16, SmallInt, Int, i64, [TinyInt, SmallInt, UTinyInt]);
-int_type!(
-    i32,
-    Int,
-    Int,
-    i64,
-    [TinyInt, SmallInt, Int, UTinyInt, USmallInt]
-);
-int_type!(u8, UTinyInt, UInt, u64, [UTinyInt]);
-int_type!(u16, USmallInt, UInt, u64, [UTinyInt, USmallInt]);
-int_type!(u32, UInt, UInt, u64, [UTinyInt, USmallInt, UInt]);
-int_type!(
-    u64,
-    UBigInt,
-    UInt,
-    u64,
-    [UTinyInt, USmallInt, UInt, UBigInt]
-);
+// Each reads its own column type and, widened, the narrower ones listed.
+int_type!(i8, TinyInt, Int, i64, []);
+int_type!(i16, SmallInt, Int, i64, [TinyInt, UTinyInt]);
+int_type!(i32, Int, Int, i64, [TinyInt, SmallInt, UTinyInt, USmallInt]);
+int_type!(u8, UTinyInt, UInt, u64, []);
+int_type!(u16, USmallInt, UInt, u64, [UTinyInt]);
+int_type!(u32, UInt, UInt, u64, [UTinyInt, USmallInt]);
+int_type!(u64, UBigInt, UInt, u64, [UTinyInt, USmallInt, UInt]);
 
 impl TdType for i64 {
     const SQL_TYPE: SqlType = SqlType::BigInt;
@@ -102,7 +92,7 @@ impl TdType for i64 {
         }
     }
 
-    column_paths!(BigInt => Ok, Int => |v| Ok(i64::from(v)), SmallInt => |v| Ok(i64::from(v)), TinyInt => |v| Ok(i64::from(v)), UInt => |v| Ok(i64::from(v)), USmallInt => |v| Ok(i64::from(v)), UTinyInt => |v| Ok(i64::from(v)), Timestamp => |ts: Timestamp| Ok(ts.as_raw_i64()));
+    column_paths!(copy BigInt, Int => |v| Ok(i64::from(v)), SmallInt => |v| Ok(i64::from(v)), TinyInt => |v| Ok(i64::from(v)), UInt => |v| Ok(i64::from(v)), USmallInt => |v| Ok(i64::from(v)), UTinyInt => |v| Ok(i64::from(v)), Timestamp => |ts: Timestamp| Ok(ts.as_raw_i64()));
 }
 
 impl TdType for bool {
@@ -140,7 +130,7 @@ impl TdType for f32 {
         }
     }
 
-    column_paths!(Float => Ok);
+    column_paths!(copy Float);
 }
 
 impl TdType for f64 {
@@ -164,7 +154,7 @@ impl TdType for f64 {
         }
     }
 
-    column_paths!(Double => Ok, Float => |v| Ok(f64::from(v)));
+    column_paths!(copy Double, Float => |v| Ok(f64::from(v)));
 }
 
 impl TdType for String {

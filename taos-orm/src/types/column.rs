@@ -39,17 +39,69 @@ pub(super) fn nullable<V, T>(
     Ok(())
 }
 
+/// Numeric types for which every bit pattern is a value, so that a column
+/// of them can be copied as bytes.
+pub(super) trait Plain: Copy {}
+
+impl Plain for i8 {}
+impl Plain for i16 {}
+impl Plain for i32 {}
+impl Plain for i64 {}
+impl Plain for u8 {}
+impl Plain for u16 {}
+impl Plain for u32 {}
+impl Plain for u64 {}
+impl Plain for f32 {}
+impl Plain for f64 {}
+
+/// Appends a fixed-width column that must have no NULL: the `len` values at
+/// `data` in one copy, after one pass over the NULL flags.
+#[inline]
+pub(super) fn copied<T: Plain>(
+    data: *const T,
+    len: usize,
+    mut nulls: impl Iterator<Item = bool>,
+    out: &mut Vec<T>,
+) -> Result<(), (usize, FromValueError)> {
+    if let Some(row) = nulls.position(|null| null) {
+        return Err((row, FromValueError::UnexpectedNull));
+    }
+    out.reserve(len);
+    // SAFETY: `data` is the view's buffer of `len` values of `T`, which may
+    // be unaligned (hence a byte copy); every bit pattern is a `T` (`Plain`)
+    // and `reserve` made room for `len` more.
+    unsafe {
+        std::ptr::copy_nonoverlapping(
+            data.cast::<u8>(),
+            out.as_mut_ptr().add(out.len()).cast::<u8>(),
+            len * std::mem::size_of::<T>(),
+        );
+        out.set_len(out.len() + len);
+    }
+    Ok(())
+}
+
 /// The two column methods of a `TdType` impl, reading the listed view
-/// variants directly with a conversion each.
+/// variants directly with a conversion each; after `copy`, the variant
+/// that holds the type itself, copied whole when it has no NULL.
 macro_rules! column_paths {
+    (copy $copy:ident $(, $variant:ident => $convert:expr)* $(,)?) => {
+        column_paths!(@impl [$copy] $($variant => $convert),*);
+    };
     ($($variant:ident => $convert:expr),+ $(,)?) => {
+        column_paths!(@impl [] $($variant => $convert),+);
+    };
+    (@impl [$($copy:ident)?] $($variant:ident => $convert:expr),*) => {
         fn extend_from_column(
             column: &::taos::taos_query::common::ColumnView,
             out: &mut Vec<Self>,
         ) -> Result<(), (usize, FromValueError)> {
             use ::taos::taos_query::common::ColumnView;
             match column {
-                $(ColumnView::$variant(view) => column::non_null(view.iter(), out, $convert),)+
+                $(ColumnView::$copy(view) => {
+                    column::copied(view.as_raw_ptr(), view.len(), view.is_null_iter(), out)
+                })?
+                $(ColumnView::$variant(view) => column::non_null(view.iter(), out, $convert),)*
                 _ => crate::value::extend_by_rows(column, out, Self::from_value),
             }
         }
@@ -60,7 +112,8 @@ macro_rules! column_paths {
         ) -> Result<(), (usize, FromValueError)> {
             use ::taos::taos_query::common::ColumnView;
             match column {
-                $(ColumnView::$variant(view) => column::nullable(view.iter(), out, $convert),)+
+                $(ColumnView::$copy(view) => column::nullable(view.iter(), out, Ok),)?
+                $(ColumnView::$variant(view) => column::nullable(view.iter(), out, $convert),)*
                 _ => crate::value::nullable_by_rows(column, out),
             }
         }

@@ -263,3 +263,35 @@ fn json_values() {
         Err(mismatch("serde_json::Value", "VARCHAR"))
     );
 }
+
+#[test]
+fn whole_columns_copy_and_find_their_nulls() {
+    use taos::taos_query::common::ColumnView;
+
+    let mut out: Vec<i32> = Vec::new();
+    let ints = ColumnView::from_ints(vec![1, 2, 3, 4]);
+    i32::extend_from_column(&ints, &mut out).unwrap();
+    assert_eq!(out, [1, 2, 3, 4]);
+    // Appended after what is there, and from a view that starts mid-buffer.
+    let tail = ColumnView::from_ints(vec![7, 8, 9]).slice(1..3).unwrap();
+    i32::extend_from_column(&tail, &mut out).unwrap();
+    assert_eq!(out, [1, 2, 3, 4, 8, 9]);
+
+    let holed = ColumnView::from_ints(vec![Some(1), Some(2), None, Some(4)]);
+    let err = i32::extend_from_column(&holed, &mut Vec::new()).unwrap_err();
+    assert_eq!(err, (2, FromValueError::UnexpectedNull));
+    let mut maybe: Vec<Option<i32>> = Vec::new();
+    <Option<i32>>::extend_from_column(&holed, &mut maybe).unwrap();
+    assert_eq!(maybe, [Some(1), Some(2), None, Some(4)]);
+
+    let mut big = Vec::new();
+    i64::extend_from_column(&ColumnView::from_big_ints(vec![-1, i64::MAX]), &mut big).unwrap();
+    assert_eq!(big, [-1, i64::MAX]);
+    let mut doubles = Vec::new();
+    f64::extend_from_column(&ColumnView::from_doubles(vec![0.5, -2.25]), &mut doubles).unwrap();
+    assert_eq!(doubles, [0.5, -2.25]);
+    let mut bytes = Vec::new();
+    u8::extend_from_column(&ColumnView::from_unsigned_tiny_ints(vec![0, 255]), &mut bytes)
+        .unwrap();
+    assert_eq!(bytes, [0, 255]);
+}
