@@ -1,6 +1,7 @@
 //! Rows per second of typed decoding from raw result blocks: taos-orm's
 //! `decode_block` against the `taos` client's own serde `deserialize::<T>()`,
-//! on the same blocks, into the same struct.
+//! on the same blocks, into the same struct: the meters shape, and a wide
+//! row of 30 columns with strings and NULLs.
 //!
 //! Run: `cargo bench -p taos-orm-suite --bench decode`
 
@@ -69,6 +70,152 @@ fn block(offset: usize) -> RawBlock {
     block
 }
 
+/// A wide row: the timestamp and 29 columns of seven kinds, strings and
+/// NULLs among them.
+#[derive(Debug, Clone, PartialEq, TdTable, Deserialize)]
+#[taos(table = "wide")]
+struct Wide {
+    #[taos(ts)]
+    ts: i64,
+    c0: i32,
+    c1: f64,
+    c2: Option<f32>,
+    #[taos(varchar(16))]
+    c3: String,
+    c4: Option<i64>,
+    c5: bool,
+    #[taos(varchar(16))]
+    c6: Option<String>,
+    c7: u16,
+    c8: f32,
+    c9: i64,
+    c10: i32,
+    c11: f64,
+    c12: Option<f32>,
+    #[taos(varchar(16))]
+    c13: String,
+    c14: Option<i64>,
+    c15: bool,
+    #[taos(varchar(16))]
+    c16: Option<String>,
+    c17: u16,
+    c18: f32,
+    c19: i64,
+    c20: i32,
+    c21: f64,
+    c22: Option<f32>,
+    #[taos(varchar(16))]
+    c23: String,
+    c24: Option<i64>,
+    c25: bool,
+    #[taos(varchar(16))]
+    c26: Option<String>,
+    c27: u16,
+    c28: f32,
+}
+
+/// One block of `SELECT * FROM wide`.
+fn wide_block(offset: usize) -> RawBlock {
+    let n = BLOCK_ROWS;
+    let views = vec![
+        ColumnView::from_millis_timestamp(
+            (0..n)
+                .map(|i| 1_700_000_000_000 + (offset + i) as i64)
+                .collect::<Vec<_>>(),
+        ),
+        ColumnView::from_ints((0..n).map(|i| (i * 1) as i32).collect::<Vec<_>>()),
+        ColumnView::from_doubles((0..n).map(|i| i as f64 * 0.5 + 1.0).collect::<Vec<_>>()),
+        ColumnView::from_floats(
+            (0..n)
+                .map(|i| (i % 4 != 0).then_some(i as f32 * 0.25))
+                .collect::<Vec<_>>(),
+        ),
+        ColumnView::from_varchar::<String, _, _, _>(
+            (0..n)
+                .map(|i| format!("dev-3-{}", i % 50))
+                .collect::<Vec<_>>(),
+        ),
+        ColumnView::from_big_ints(
+            (0..n)
+                .map(|i| (i % 3 != 0).then_some(i as i64 * 11))
+                .collect::<Vec<_>>(),
+        ),
+        ColumnView::from_bools((0..n).map(|i| i % 2 == 0).collect::<Vec<_>>()),
+        ColumnView::from_varchar::<String, _, _, _>(
+            (0..n)
+                .map(|i| (i % 5 != 0).then(|| format!("s6-{}", i % 7)))
+                .collect::<Vec<_>>(),
+        ),
+        ColumnView::from_unsigned_small_ints(
+            (0..n).map(|i| (i % 60000) as u16).collect::<Vec<_>>(),
+        ),
+        ColumnView::from_floats((0..n).map(|i| i as f32 * 0.125).collect::<Vec<_>>()),
+        ColumnView::from_big_ints((0..n).map(|i| i as i64 - 9).collect::<Vec<_>>()),
+        ColumnView::from_ints((0..n).map(|i| (i * 11) as i32).collect::<Vec<_>>()),
+        ColumnView::from_doubles((0..n).map(|i| i as f64 * 0.5 + 11.0).collect::<Vec<_>>()),
+        ColumnView::from_floats(
+            (0..n)
+                .map(|i| (i % 4 != 0).then_some(i as f32 * 0.25))
+                .collect::<Vec<_>>(),
+        ),
+        ColumnView::from_varchar::<String, _, _, _>(
+            (0..n)
+                .map(|i| format!("dev-13-{}", i % 50))
+                .collect::<Vec<_>>(),
+        ),
+        ColumnView::from_big_ints(
+            (0..n)
+                .map(|i| (i % 3 != 0).then_some(i as i64 * 21))
+                .collect::<Vec<_>>(),
+        ),
+        ColumnView::from_bools((0..n).map(|i| i % 2 == 0).collect::<Vec<_>>()),
+        ColumnView::from_varchar::<String, _, _, _>(
+            (0..n)
+                .map(|i| (i % 5 != 0).then(|| format!("s16-{}", i % 7)))
+                .collect::<Vec<_>>(),
+        ),
+        ColumnView::from_unsigned_small_ints(
+            (0..n).map(|i| (i % 60000) as u16).collect::<Vec<_>>(),
+        ),
+        ColumnView::from_floats((0..n).map(|i| i as f32 * 0.125).collect::<Vec<_>>()),
+        ColumnView::from_big_ints((0..n).map(|i| i as i64 - 19).collect::<Vec<_>>()),
+        ColumnView::from_ints((0..n).map(|i| (i * 21) as i32).collect::<Vec<_>>()),
+        ColumnView::from_doubles((0..n).map(|i| i as f64 * 0.5 + 21.0).collect::<Vec<_>>()),
+        ColumnView::from_floats(
+            (0..n)
+                .map(|i| (i % 4 != 0).then_some(i as f32 * 0.25))
+                .collect::<Vec<_>>(),
+        ),
+        ColumnView::from_varchar::<String, _, _, _>(
+            (0..n)
+                .map(|i| format!("dev-23-{}", i % 50))
+                .collect::<Vec<_>>(),
+        ),
+        ColumnView::from_big_ints(
+            (0..n)
+                .map(|i| (i % 3 != 0).then_some(i as i64 * 31))
+                .collect::<Vec<_>>(),
+        ),
+        ColumnView::from_bools((0..n).map(|i| i % 2 == 0).collect::<Vec<_>>()),
+        ColumnView::from_varchar::<String, _, _, _>(
+            (0..n)
+                .map(|i| (i % 5 != 0).then(|| format!("s26-{}", i % 7)))
+                .collect::<Vec<_>>(),
+        ),
+        ColumnView::from_unsigned_small_ints(
+            (0..n).map(|i| (i % 60000) as u16).collect::<Vec<_>>(),
+        ),
+        ColumnView::from_floats((0..n).map(|i| i as f32 * 0.125).collect::<Vec<_>>()),
+    ];
+    let mut block = RawBlock::from_views(&views, Precision::Millisecond);
+    block.with_field_names([
+        "ts", "c0", "c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "c9", "c10", "c11", "c12",
+        "c13", "c14", "c15", "c16", "c17", "c18", "c19", "c20", "c21", "c22", "c23", "c24", "c25",
+        "c26", "c27", "c28",
+    ]);
+    block
+}
+
 fn bench(c: &mut Criterion) {
     let blocks: Vec<RawBlock> = (0..BLOCKS).map(|b| block(b * BLOCK_ROWS)).collect();
     let ours: Vec<Meter> = blocks
@@ -96,6 +243,41 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             for block in &blocks {
                 let rows: Vec<Meter> = black_box(block)
+                    .deserialize()
+                    .collect::<Result<_, _>>()
+                    .unwrap();
+                black_box(rows);
+            }
+        })
+    });
+    group.finish();
+
+    let wide: Vec<RawBlock> = (0..BLOCKS).map(|b| wide_block(b * BLOCK_ROWS)).collect();
+    let ours: Vec<Wide> = wide
+        .iter()
+        .flat_map(|b| taos_orm::decode_block::<Wide>(b).expect("decode"))
+        .collect();
+    let theirs: Vec<Wide> = wide
+        .iter()
+        .flat_map(|b| b.deserialize().collect::<Vec<Result<Wide, _>>>())
+        .collect::<Result<_, _>>()
+        .expect("deserialize");
+    assert_eq!(ours, theirs, "both decoders agree on wide rows");
+
+    let mut group = c.benchmark_group("decode_wide_30_columns");
+    group.throughput(Throughput::Elements(ROWS as u64));
+    group.sample_size(20);
+    group.bench_function("taos_orm::decode_block", |b| {
+        b.iter(|| {
+            for block in &wide {
+                black_box(taos_orm::decode_block::<Wide>(black_box(block)).unwrap());
+            }
+        })
+    });
+    group.bench_function("taos deserialize::<T>()", |b| {
+        b.iter(|| {
+            for block in &wide {
+                let rows: Vec<Wide> = black_box(block)
                     .deserialize()
                     .collect::<Result<_, _>>()
                     .unwrap();

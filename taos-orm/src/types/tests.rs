@@ -291,7 +291,10 @@ fn whole_columns_copy_and_find_their_nulls() {
     f64::extend_from_column(&ColumnView::from_doubles(vec![0.5, -2.25]), &mut doubles).unwrap();
     assert_eq!(doubles, [0.5, -2.25]);
     let mut bytes = Vec::new();
-    u8::extend_from_column(&ColumnView::from_unsigned_tiny_ints(vec![0, 255]), &mut bytes)
-        .unwrap();
+    u8::extend_from_column(
+        &ColumnView::from_unsigned_tiny_ints(vec![0, 255]),
+        &mut bytes,
+    )
+    .unwrap();
     assert_eq!(bytes, [0, 255]);
 }
