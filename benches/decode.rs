@@ -123,7 +123,7 @@ fn wide_block(offset: usize) -> RawBlock {
                 .map(|i| 1_700_000_000_000 + (offset + i) as i64)
                 .collect::<Vec<_>>(),
         ),
-        ColumnView::from_ints((0..n).map(|i| (i * 1) as i32).collect::<Vec<_>>()),
+        ColumnView::from_ints((0..n).map(|i| i as i32).collect::<Vec<_>>()),
         ColumnView::from_doubles((0..n).map(|i| i as f64 * 0.5 + 1.0).collect::<Vec<_>>()),
         ColumnView::from_floats(
             (0..n)
