@@ -135,6 +135,37 @@ fn former_quadratics(c: &mut Criterion) {
     g.finish();
 }
 
+/// 1M meters rows in 100 child tables: the shape for scans, a
+/// `tbname` condition against reading the child directly, and windows.
+fn children(c: &mut Criterion) {
+    let (e, mut s) = setup();
+    let base = 1_700_000_000_000i64;
+    for d in 0..100 {
+        let create = format!("CREATE TABLE c{d} USING meters TAGS ('x', {d})");
+        e.execute(&mut s, &create).expect("create");
+        let sql =
+            insert_at((0..10_000).map(|i| base + 1000 * i)).replacen("d1", &format!("c{d}"), 1);
+        e.execute(&mut s, &sql).expect("insert");
+    }
+    let mut g = c.benchmark_group("children_100_of_10k_rows");
+    g.sample_size(20);
+    for (name, sql) in [
+        ("avg_all", "SELECT avg(current) FROM meters"),
+        (
+            "interval_1m",
+            "SELECT _wstart, avg(current) FROM meters INTERVAL(1m)",
+        ),
+        ("from_child", "SELECT avg(current) FROM c7"),
+        (
+            "where_tbname",
+            "SELECT avg(current) FROM meters WHERE tbname = 'c7'",
+        ),
+    ] {
+        g.bench_function(name, |b| b.iter(|| e.execute(&mut s, sql).expect(name)));
+    }
+    g.finish();
+}
+
 fn full_scan(c: &mut Criterion) {
     let (e, mut s) = setup();
     let base = 1_700_000_000_000i64;
@@ -218,6 +249,7 @@ criterion_group!(
     ingest,
     out_of_order,
     former_quadratics,
+    children,
     full_scan,
     ingest_end_to_end
 );

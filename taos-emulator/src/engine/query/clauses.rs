@@ -79,6 +79,70 @@ pub(super) fn expand(
 }
 
 /// The primary-timestamp range implied by top-level AND-ed conditions.
+/// The tables a WHERE condition limits the rows to, when it does:
+/// `tbname = 'd1'`, `tbname IN ('d1', 'd2')`, and ANDs and ORs of those
+/// (names compare exactly, as the server's do). The scan skips every other
+/// table; the condition is still evaluated on the rows it reads.
+pub(super) fn tbname_set(e: &CExpr) -> Option<Vec<String>> {
+    let name = |v: &Value| match v {
+        Value::Str(s) => Some(s.to_string()),
+        _ => None,
+    };
+    match e {
+        CExpr::Logic(BinOp::And, a, b) => match (tbname_set(a), tbname_set(b)) {
+            (Some(x), Some(y)) => Some(x.into_iter().filter(|n| y.contains(n)).collect()),
+            (x, y) => x.or(y),
+        },
+        CExpr::Logic(BinOp::Or, a, b) => {
+            let mut x = tbname_set(a)?;
+            x.extend(tbname_set(b)?);
+            Some(x)
+        }
+        CExpr::Cmp(BinOp::Eq, l, r) => match (&**l, &**r) {
+            (CExpr::Tbname, CExpr::Const(v)) | (CExpr::Const(v), CExpr::Tbname) => {
+                name(v).map(|n| vec![n])
+            }
+            _ => None,
+        },
+        CExpr::In(x, list, false) if matches!(**x, CExpr::Tbname) => {
+            list.iter().map(name).collect()
+        }
+        _ => None,
+    }
+}
+
+/// `e` without the AND-ed conditions on tbname alone, for a scan that reads
+/// only the tables [`tbname_set`] allows: those hold on every row it reads.
+/// `None` when nothing else is left.
+pub(super) fn without_tbname(e: CExpr) -> Option<CExpr> {
+    if only_tbname(&e) {
+        return None;
+    }
+    match e {
+        CExpr::Logic(BinOp::And, a, b) => match (without_tbname(*a), without_tbname(*b)) {
+            (Some(a), Some(b)) => Some(CExpr::Logic(BinOp::And, Box::new(a), Box::new(b))),
+            (x, y) => x.or(y),
+        },
+        e => Some(e),
+    }
+}
+
+/// Whether a condition reads nothing but tbname, in the forms
+/// [`tbname_set`] understands.
+fn only_tbname(e: &CExpr) -> bool {
+    let name = |v: &CExpr| matches!(v, CExpr::Const(Value::Str(_)));
+    match e {
+        CExpr::Logic(BinOp::And | BinOp::Or, a, b) => only_tbname(a) && only_tbname(b),
+        CExpr::Cmp(BinOp::Eq, l, r) => {
+            (matches!(**l, CExpr::Tbname) && name(r)) || (name(l) && matches!(**r, CExpr::Tbname))
+        }
+        CExpr::In(x, list, false) => {
+            matches!(**x, CExpr::Tbname) && list.iter().all(|v| matches!(v, Value::Str(_)))
+        }
+        _ => false,
+    }
+}
+
 pub(super) fn ts_bounds(e: &CExpr) -> (i64, i64) {
     let full = (i64::MIN, i64::MAX);
     let konst = |c: &CExpr| match c {

@@ -28,7 +28,7 @@ use super::value::{Key, Value};
 use crate::api::{QueryResult, Session, TdError};
 use crate::sql::ast::{DataType, Select, SelectItem};
 use agg::Acc;
-use clauses::{expand, resolve_order, ts_bounds};
+use clauses::{expand, resolve_order, tbname_set, ts_bounds, without_tbname};
 use compile::{has_aggregate, single_selection, Compiler};
 use eval::{eval, RowCtx};
 use group::{aggregate, Group};
@@ -157,6 +157,16 @@ fn run(rel: Option<&Relation>, s: &Select, session: &Session) -> Result<Rows, Td
         Some(f) => Some(cx.compile(f)?.0),
         None => None,
     };
+    // Only the tables the condition names are read, and its conditions on
+    // tbname, which hold on all of them, are not evaluated per row.
+    let (pruned, filter) = match (rel, filter.as_ref().and_then(tbname_set)) {
+        (Some(r), Some(names)) => (
+            Some(r.only(|seg| names.iter().any(|n| n == seg.tbname))),
+            filter.and_then(without_tbname),
+        ),
+        _ => (None, filter),
+    };
+    let rel = pruned.as_ref().or(rel);
     let mut keys = Vec::new();
     // A plain (non-aggregate) PARTITION BY only splits rows for per-partition LIMIT.
     if agg_mode || !s.partition_by.is_empty() {

@@ -8,6 +8,7 @@ use crate::api::TdError;
 use taos_query::common::{Precision, Ty};
 
 /// One table's rows inside a relation.
+#[derive(Clone, Copy)]
 pub struct Segment<'a> {
     /// The rows.
     pub data: &'a TableData,
@@ -35,6 +36,22 @@ pub struct Relation<'a> {
     pub precision: Precision,
     /// Names that may qualify a column (`tb.col`).
     pub names: Vec<String>,
+}
+
+impl<'a> Relation<'a> {
+    /// The same relation over only the tables `keep` accepts.
+    pub fn only(&self, keep: impl Fn(&Segment<'a>) -> bool) -> Relation<'a> {
+        Relation {
+            columns: self.columns,
+            has_ts: self.has_ts,
+            has_tbname: self.has_tbname,
+            tags: self.tags,
+            star_tags: self.star_tags,
+            segments: self.segments.iter().filter(|s| keep(s)).copied().collect(),
+            precision: self.precision,
+            names: self.names.clone(),
+        }
+    }
 }
 
 /// A virtual table (information_schema): owned columns and rows.
