@@ -1,6 +1,7 @@
 //! Aggregate accumulators.
 
-use super::plan::{AggFn, AggSpec};
+use super::eval::{eval, RowCtx};
+use super::plan::{AggFn, AggSpec, CExpr};
 use crate::engine::value::{Key, Value};
 use std::collections::HashMap;
 use taos_query::common::Ty;
@@ -40,6 +41,32 @@ pub enum Acc {
     Best(usize, Vec<(Value, i64, RowRef)>),
 }
 
+/// `count(*)`'s argument on every row.
+static ONE: Value = Value::Int(1);
+static NULL: Value = Value::Null;
+
+/// An aggregate's argument on one row: borrowed from storage when it is a
+/// plain column (most are), else evaluated into `slot`.
+pub(super) fn argument<'x>(
+    arg: Option<&CExpr>,
+    rc: &RowCtx<'x, '_>,
+    slot: &'x mut Value,
+) -> &'x Value {
+    match (arg, rc.seg) {
+        (None, _) => &ONE,
+        (Some(CExpr::Col(i)), Some(seg)) => seg
+            .data
+            .cols
+            .get(*i)
+            .and_then(|c| c.get(rc.row))
+            .unwrap_or(&NULL),
+        (Some(a), _) => {
+            *slot = eval(a, rc);
+            slot
+        }
+    }
+}
+
 impl Acc {
     /// A fresh accumulator for `spec`.
     pub fn new(spec: &AggSpec) -> Acc {
@@ -68,8 +95,9 @@ impl Acc {
         }
     }
 
-    /// Feeds one row's argument value (`Value::Int(1)` for `count(*)`).
-    pub fn update(&mut self, f: AggFn, v: Value, ts: i64, at: RowRef) {
+    /// Feeds one row's argument value (`Value::Int(1)` for `count(*)`),
+    /// copied only by the accumulators that keep it.
+    pub fn update(&mut self, f: AggFn, v: &Value, ts: i64, at: RowRef) {
         if v.is_null() && f != AggFn::LastRow {
             return;
         }
@@ -104,7 +132,7 @@ impl Acc {
                     }
                 };
                 if better {
-                    *best = Some((v, at));
+                    *best = Some((v.clone(), at));
                 }
             }
             Acc::Spread(mm) => {
@@ -128,7 +156,7 @@ impl Acc {
             Acc::Counts(counts, order) => {
                 let n = counts.entry(Key(vec![v.clone()])).or_insert(0);
                 if *n == 0 {
-                    order.push(v);
+                    order.push(v.clone());
                 }
                 *n += 1;
             }
@@ -139,7 +167,7 @@ impl Acc {
                 })
             }
             Acc::Best(k, best) => {
-                best.push((v, ts, at));
+                best.push((v.clone(), ts, at));
                 if best.len() > *k {
                     // Drop the worst; among equals the later row goes.
                     let worst = (0..best.len())
@@ -159,7 +187,7 @@ impl Acc {
                     Some((t, _, _)) => ts >= *t,
                 };
                 if take {
-                    *cur = Some((ts, v, at));
+                    *cur = Some((ts, v.clone(), at));
                 }
             }
         }

@@ -1,6 +1,6 @@
 //! GROUP BY / plain aggregation: one accumulator set per group key.
 
-use super::agg::{Acc, RowRef};
+use super::agg::{argument, Acc, RowRef};
 use super::eval::{eval, RowCtx};
 use super::plan::{AggSpec, CExpr};
 use super::relation::Relation;
@@ -70,11 +70,9 @@ pub(super) fn aggregate(
             };
             let ts = if rel.has_ts { seg.data.ts[r] } else { 0 };
             let g = &mut groups[gi];
+            let mut slot = Value::Null;
             for (acc, spec) in g.accs.iter_mut().zip(aggs) {
-                let v = match &spec.arg {
-                    None => Value::Int(1),
-                    Some(a) => eval(a, &rc),
-                };
+                let v = argument(spec.arg.as_ref(), &rc, &mut slot);
                 acc.update(spec.func, v, ts, (si, r));
             }
         }

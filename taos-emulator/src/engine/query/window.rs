@@ -1,7 +1,7 @@
 //! Window queries: INTERVAL (with SLIDING and FILL), SESSION and STATE_WINDOW,
 //! each computed per partition on a timeline sorted by timestamp.
 
-use super::agg::{Acc, RowRef};
+use super::agg::{argument, Acc, RowRef};
 use super::compile::Compiler;
 use super::eval::{cast, eval, RowCtx};
 use super::plan::{AggSpec, CExpr};
@@ -78,11 +78,9 @@ impl Acc1 {
 
     fn feed(&mut self, aggs: &[AggSpec], rel: &Relation, ts: i64, at: RowRef) {
         let rc = row_ctx(rel, at);
+        let mut slot = Value::Null;
         for (acc, spec) in self.accs.iter_mut().zip(aggs) {
-            let v = match &spec.arg {
-                None => Value::Int(1),
-                Some(a) => eval(a, &rc),
-            };
+            let v = argument(spec.arg.as_ref(), &rc, &mut slot);
             acc.update(spec.func, v, ts, at);
         }
         self.last_ts = self.last_ts.max(ts);
