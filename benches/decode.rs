@@ -114,105 +114,54 @@ struct Wide {
     c28: f32,
 }
 
-/// One block of `SELECT * FROM wide`.
+/// One block of `SELECT * FROM wide`: column `c{k}` is of kind `k % 10`,
+/// in the order of `Wide`'s fields.
 fn wide_block(offset: usize) -> RawBlock {
     let n = BLOCK_ROWS;
-    let views = vec![
-        ColumnView::from_millis_timestamp(
-            (0..n)
-                .map(|i| 1_700_000_000_000 + (offset + i) as i64)
-                .collect::<Vec<_>>(),
-        ),
-        ColumnView::from_ints((0..n).map(|i| i as i32).collect::<Vec<_>>()),
-        ColumnView::from_doubles((0..n).map(|i| i as f64 * 0.5 + 1.0).collect::<Vec<_>>()),
-        ColumnView::from_floats(
-            (0..n)
-                .map(|i| (i % 4 != 0).then_some(i as f32 * 0.25))
-                .collect::<Vec<_>>(),
-        ),
-        ColumnView::from_varchar::<String, _, _, _>(
-            (0..n)
-                .map(|i| format!("dev-3-{}", i % 50))
-                .collect::<Vec<_>>(),
-        ),
-        ColumnView::from_big_ints(
-            (0..n)
-                .map(|i| (i % 3 != 0).then_some(i as i64 * 11))
-                .collect::<Vec<_>>(),
-        ),
-        ColumnView::from_bools((0..n).map(|i| i % 2 == 0).collect::<Vec<_>>()),
-        ColumnView::from_varchar::<String, _, _, _>(
-            (0..n)
-                .map(|i| (i % 5 != 0).then(|| format!("s6-{}", i % 7)))
-                .collect::<Vec<_>>(),
-        ),
-        ColumnView::from_unsigned_small_ints(
-            (0..n).map(|i| (i % 60000) as u16).collect::<Vec<_>>(),
-        ),
-        ColumnView::from_floats((0..n).map(|i| i as f32 * 0.125).collect::<Vec<_>>()),
-        ColumnView::from_big_ints((0..n).map(|i| i as i64 - 9).collect::<Vec<_>>()),
-        ColumnView::from_ints((0..n).map(|i| (i * 11) as i32).collect::<Vec<_>>()),
-        ColumnView::from_doubles((0..n).map(|i| i as f64 * 0.5 + 11.0).collect::<Vec<_>>()),
-        ColumnView::from_floats(
-            (0..n)
-                .map(|i| (i % 4 != 0).then_some(i as f32 * 0.25))
-                .collect::<Vec<_>>(),
-        ),
-        ColumnView::from_varchar::<String, _, _, _>(
-            (0..n)
-                .map(|i| format!("dev-13-{}", i % 50))
-                .collect::<Vec<_>>(),
-        ),
-        ColumnView::from_big_ints(
-            (0..n)
-                .map(|i| (i % 3 != 0).then_some(i as i64 * 21))
-                .collect::<Vec<_>>(),
-        ),
-        ColumnView::from_bools((0..n).map(|i| i % 2 == 0).collect::<Vec<_>>()),
-        ColumnView::from_varchar::<String, _, _, _>(
-            (0..n)
-                .map(|i| (i % 5 != 0).then(|| format!("s16-{}", i % 7)))
-                .collect::<Vec<_>>(),
-        ),
-        ColumnView::from_unsigned_small_ints(
-            (0..n).map(|i| (i % 60000) as u16).collect::<Vec<_>>(),
-        ),
-        ColumnView::from_floats((0..n).map(|i| i as f32 * 0.125).collect::<Vec<_>>()),
-        ColumnView::from_big_ints((0..n).map(|i| i as i64 - 19).collect::<Vec<_>>()),
-        ColumnView::from_ints((0..n).map(|i| (i * 21) as i32).collect::<Vec<_>>()),
-        ColumnView::from_doubles((0..n).map(|i| i as f64 * 0.5 + 21.0).collect::<Vec<_>>()),
-        ColumnView::from_floats(
-            (0..n)
-                .map(|i| (i % 4 != 0).then_some(i as f32 * 0.25))
-                .collect::<Vec<_>>(),
-        ),
-        ColumnView::from_varchar::<String, _, _, _>(
-            (0..n)
-                .map(|i| format!("dev-23-{}", i % 50))
-                .collect::<Vec<_>>(),
-        ),
-        ColumnView::from_big_ints(
-            (0..n)
-                .map(|i| (i % 3 != 0).then_some(i as i64 * 31))
-                .collect::<Vec<_>>(),
-        ),
-        ColumnView::from_bools((0..n).map(|i| i % 2 == 0).collect::<Vec<_>>()),
-        ColumnView::from_varchar::<String, _, _, _>(
-            (0..n)
-                .map(|i| (i % 5 != 0).then(|| format!("s26-{}", i % 7)))
-                .collect::<Vec<_>>(),
-        ),
-        ColumnView::from_unsigned_small_ints(
-            (0..n).map(|i| (i % 60000) as u16).collect::<Vec<_>>(),
-        ),
-        ColumnView::from_floats((0..n).map(|i| i as f32 * 0.125).collect::<Vec<_>>()),
-    ];
+    let mut views = vec![ColumnView::from_millis_timestamp(
+        (0..n)
+            .map(|i| 1_700_000_000_000 + (offset + i) as i64)
+            .collect::<Vec<_>>(),
+    )];
+    for k in 0..29usize {
+        views.push(match k % 10 {
+            0 => ColumnView::from_ints((0..n).map(|i| (i * (k + 1)) as i32).collect::<Vec<_>>()),
+            1 => ColumnView::from_doubles(
+                (0..n)
+                    .map(|i| i as f64 * 0.5 + k as f64)
+                    .collect::<Vec<_>>(),
+            ),
+            2 => ColumnView::from_floats(
+                (0..n)
+                    .map(|i| (i % 4 != 0).then_some(i as f32 * 0.25))
+                    .collect::<Vec<_>>(),
+            ),
+            3 => ColumnView::from_varchar::<String, _, _, _>(
+                (0..n)
+                    .map(|i| format!("dev-{k}-{}", i % 50))
+                    .collect::<Vec<_>>(),
+            ),
+            4 => ColumnView::from_big_ints(
+                (0..n)
+                    .map(|i| (i % 3 != 0).then_some((i * (k + 7)) as i64))
+                    .collect::<Vec<_>>(),
+            ),
+            5 => ColumnView::from_bools((0..n).map(|i| i % 2 == 0).collect::<Vec<_>>()),
+            6 => ColumnView::from_varchar::<String, _, _, _>(
+                (0..n)
+                    .map(|i| (i % 5 != 0).then(|| format!("s{k}-{}", i % 7)))
+                    .collect::<Vec<_>>(),
+            ),
+            7 => ColumnView::from_unsigned_small_ints(
+                (0..n).map(|i| (i % 60_000) as u16).collect::<Vec<_>>(),
+            ),
+            8 => ColumnView::from_floats((0..n).map(|i| i as f32 * 0.125).collect::<Vec<_>>()),
+            _ => ColumnView::from_big_ints((0..n).map(|i| i as i64 - k as i64).collect::<Vec<_>>()),
+        });
+    }
     let mut block = RawBlock::from_views(&views, Precision::Millisecond);
-    block.with_field_names([
-        "ts", "c0", "c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "c9", "c10", "c11", "c12",
-        "c13", "c14", "c15", "c16", "c17", "c18", "c19", "c20", "c21", "c22", "c23", "c24", "c25",
-        "c26", "c27", "c28",
-    ]);
+    block
+        .with_field_names(std::iter::once("ts".to_owned()).chain((0..29).map(|k| format!("c{k}"))));
     block
 }
 
