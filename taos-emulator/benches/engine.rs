@@ -151,6 +151,7 @@ fn children(c: &mut Criterion) {
     g.sample_size(20);
     for (name, sql) in [
         ("avg_all", "SELECT avg(current) FROM meters"),
+        ("count_all", "SELECT count(*) FROM meters"),
         (
             "interval_1m",
             "SELECT _wstart, avg(current) FROM meters INTERVAL(1m)",
