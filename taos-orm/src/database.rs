@@ -329,6 +329,33 @@ impl<C: Connection> Database<C> {
     /// Prepared statements this handle keeps idle for its next bound
     /// inserts (see [`Database::insert_bound`]); none over a pool of native
     /// connections.
+    ///
+    /// ```
+    /// use taos_orm::{Database, DatabaseOptions, TdTable};
+    ///
+    /// #[derive(TdTable)]
+    /// #[taos(stable = "meters", child = "d{device}")]
+    /// struct Meter {
+    ///     #[taos(ts)]
+    ///     ts: i64,
+    ///     current: f32,
+    ///     #[taos(tag)]
+    ///     device: i32,
+    /// }
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let emulator = taos_emulator::Emulator::start().await?;
+    /// let taos = taos_orm::connect(&emulator.dsn()).await?;
+    /// let db = Database::create(&taos, &DatabaseOptions::new("kept")).await?;
+    /// db.create_table::<Meter>().await?;
+    /// for ts in 1_700_000_000_000..1_700_000_000_003 {
+    ///     db.insert_bound(&[Meter { ts, current: 1.5, device: 1 }]).await?;
+    ///     // The one statement the first call prepared, kept for the next.
+    ///     assert_eq!(db.idle_statements(), 1);
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn idle_statements(&self) -> usize {
         self.statements.idle()
     }
