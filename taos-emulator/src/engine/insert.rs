@@ -7,6 +7,7 @@ use super::catalog::{Catalog, ColumnDef, Database, STable, TableKind};
 use super::convert::{convert, Ctx};
 use super::ddl::{db_of, insert_child, tag_values};
 use super::error::*;
+use super::storage::key_cmp;
 use super::time;
 use super::value::Value;
 use crate::api::{Session, TdError};
@@ -183,7 +184,7 @@ pub fn insert(
 /// merged first, in order, where a NULL does not erase a value an earlier
 /// row gave (`(t, 5) (t, 6) (t, NULL)` stores 6); the merged row then
 /// overwrites what is stored, explicit NULLs included. Returns the rows
-/// left to write, in their order; merged-away rows are skipped.
+/// left to write, in key order; merged-away rows are skipped.
 fn merge_same_key(
     ts: &[i64],
     cells: &mut [Option<Value>],
@@ -196,28 +197,14 @@ fn merge_same_key(
     let keys: Vec<(i64, Option<Value>)> = (0..ts.len())
         .map(|i| (ts[i], composite.then(|| cells[i * w].clone()).flatten()))
         .collect();
-    let key = |i: usize| &keys[i];
+    let key = |i: usize| (keys[i].0, keys[i].1.as_ref());
     let mut order: Vec<usize> = (0..ts.len()).collect();
-    order.sort_by(|&a, &b| {
-        let (ka, kb) = (key(a), key(b));
-        ka.0.cmp(&kb.0)
-            .then_with(|| match (&ka.1, &kb.1) {
-                (Some(x), Some(y)) => x.total_cmp(y),
-                _ => std::cmp::Ordering::Equal,
-            })
-            .then(a.cmp(&b))
-    });
+    // Stable: a run of one key keeps the statement's order.
+    order.sort_by(|&a, &b| key_cmp(key(a), key(b)));
     let mut kept = Vec::with_capacity(order.len());
     let mut run_start = 0;
     for k in 1..=order.len() {
-        let same = k < order.len() && {
-            let (a, b) = (key(order[run_start]), key(order[k]));
-            a.0 == b.0
-                && match (&a.1, &b.1) {
-                    (Some(x), Some(y)) => x.total_cmp(y).is_eq(),
-                    _ => true,
-                }
-        };
+        let same = k < order.len() && key_cmp(key(order[run_start]), key(order[k])).is_eq();
         if same {
             continue;
         }
@@ -239,7 +226,6 @@ fn merge_same_key(
         kept.push(last);
         run_start = k;
     }
-    kept.sort_unstable();
     kept
 }
 

@@ -190,7 +190,7 @@ impl TableData {
 
 /// Orders rows by timestamp, then composite key; a missing key (no
 /// composite key, or none given) is equal to any.
-fn key_cmp(a: (i64, Option<&Value>), b: (i64, Option<&Value>)) -> Ordering {
+pub(crate) fn key_cmp(a: (i64, Option<&Value>), b: (i64, Option<&Value>)) -> Ordering {
     a.0.cmp(&b.0).then_with(|| match (a.1, b.1) {
         (Some(x), Some(y)) => x.total_cmp(y),
         _ => Ordering::Equal,

@@ -84,20 +84,26 @@ pub(super) fn expand(
 /// (names compare exactly, as the server's do). The scan skips every other
 /// table; the condition is still evaluated on the rows it reads.
 pub(super) fn tbname_set(e: &CExpr) -> Option<Vec<String>> {
+    match e {
+        CExpr::Logic(BinOp::And, a, b) => match (tbname_set(a), tbname_set(b)) {
+            (Some(x), Some(y)) => Some(intersect(x, &y)),
+            (x, y) => x.or(y),
+        },
+        CExpr::Logic(BinOp::Or, a, b) => Some(union(tbname_set(a)?, tbname_set(b)?)),
+        leaf => names_only(leaf),
+    }
+}
+
+/// The tables a condition made of nothing but tbname tests allows; `None`
+/// when any part of it reads something else.
+fn names_only(e: &CExpr) -> Option<Vec<String>> {
     let name = |v: &Value| match v {
         Value::Str(s) => Some(s.to_string()),
         _ => None,
     };
     match e {
-        CExpr::Logic(BinOp::And, a, b) => match (tbname_set(a), tbname_set(b)) {
-            (Some(x), Some(y)) => Some(x.into_iter().filter(|n| y.contains(n)).collect()),
-            (x, y) => x.or(y),
-        },
-        CExpr::Logic(BinOp::Or, a, b) => {
-            let mut x = tbname_set(a)?;
-            x.extend(tbname_set(b)?);
-            Some(x)
-        }
+        CExpr::Logic(BinOp::And, a, b) => Some(intersect(names_only(a)?, &names_only(b)?)),
+        CExpr::Logic(BinOp::Or, a, b) => Some(union(names_only(a)?, names_only(b)?)),
         CExpr::Cmp(BinOp::Eq, l, r) => match (&**l, &**r) {
             (CExpr::Tbname, CExpr::Const(v)) | (CExpr::Const(v), CExpr::Tbname) => {
                 name(v).map(|n| vec![n])
@@ -111,11 +117,20 @@ pub(super) fn tbname_set(e: &CExpr) -> Option<Vec<String>> {
     }
 }
 
+fn intersect(x: Vec<String>, y: &[String]) -> Vec<String> {
+    x.into_iter().filter(|n| y.contains(n)).collect()
+}
+
+fn union(mut x: Vec<String>, y: Vec<String>) -> Vec<String> {
+    x.extend(y);
+    x
+}
+
 /// `e` without the AND-ed conditions on tbname alone, for a scan that reads
 /// only the tables [`tbname_set`] allows: those hold on every row it reads.
 /// `None` when nothing else is left.
 pub(super) fn without_tbname(e: CExpr) -> Option<CExpr> {
-    if only_tbname(&e) {
+    if names_only(&e).is_some() {
         return None;
     }
     match e {
@@ -124,22 +139,6 @@ pub(super) fn without_tbname(e: CExpr) -> Option<CExpr> {
             (x, y) => x.or(y),
         },
         e => Some(e),
-    }
-}
-
-/// Whether a condition reads nothing but tbname, in the forms
-/// [`tbname_set`] understands.
-fn only_tbname(e: &CExpr) -> bool {
-    let name = |v: &CExpr| matches!(v, CExpr::Const(Value::Str(_)));
-    match e {
-        CExpr::Logic(BinOp::And | BinOp::Or, a, b) => only_tbname(a) && only_tbname(b),
-        CExpr::Cmp(BinOp::Eq, l, r) => {
-            (matches!(**l, CExpr::Tbname) && name(r)) || (name(l) && matches!(**r, CExpr::Tbname))
-        }
-        CExpr::In(x, list, false) => {
-            matches!(**x, CExpr::Tbname) && list.iter().all(|v| matches!(v, Value::Str(_)))
-        }
-        _ => false,
     }
 }
 

@@ -31,11 +31,7 @@ pub(super) fn aggregate(
         let mut total = 0;
         let mut first = None;
         for (si, seg) in rel.segments.iter().enumerate() {
-            let range = if rel.has_ts {
-                seg.data.range(bounds.0, bounds.1)
-            } else {
-                0..seg.data.len()
-            };
+            let range = rel.rows_in(seg, bounds);
             if first.is_none() && !range.is_empty() {
                 first = Some((si, range.start));
             }
@@ -52,11 +48,7 @@ pub(super) fn aggregate(
     }
     let mut index: HashMap<Key, usize> = HashMap::new();
     for (si, seg) in rel.segments.iter().enumerate() {
-        let range = if rel.has_ts {
-            seg.data.range(bounds.0, bounds.1)
-        } else {
-            0..seg.data.len()
-        };
+        let range = rel.rows_in(seg, bounds);
         for r in range {
             let rc = RowCtx {
                 seg: Some(seg),

@@ -261,11 +261,7 @@ fn run(rel: Option<&Relation>, s: &Select, session: &Session) -> Result<Rows, Td
         Some(rel) if !agg_mode => {
             let cutoff = ts_order_cutoff(rel, &order, &exprs, s, grouped);
             'scan: for seg in &rel.segments {
-                let range = if rel.has_ts {
-                    seg.data.range(bounds.0, bounds.1)
-                } else {
-                    0..seg.data.len()
-                };
+                let range = rel.rows_in(seg, bounds);
                 let first = rows.len();
                 let backwards = cutoff.is_some_and(|(_, desc)| desc);
                 let range: Box<dyn Iterator<Item = usize>> = if backwards {

@@ -39,6 +39,16 @@ pub struct Relation<'a> {
 }
 
 impl<'a> Relation<'a> {
+    /// The rows of `seg` within the timestamp bounds of the WHERE
+    /// condition; all of them when the relation has no time order.
+    pub fn rows_in(&self, seg: &Segment<'_>, bounds: (i64, i64)) -> std::ops::Range<usize> {
+        if self.has_ts {
+            seg.data.range(bounds.0, bounds.1)
+        } else {
+            0..seg.data.len()
+        }
+    }
+
     /// The same relation over only the tables `keep` accepts.
     pub fn only(&self, keep: impl Fn(&Segment<'a>) -> bool) -> Relation<'a> {
         Relation {

@@ -69,11 +69,7 @@ pub fn run(
     let mut pids: HashMap<Key, usize> = HashMap::new();
     let mut entries: Vec<(usize, i64, usize, usize)> = Vec::new();
     for (si, seg) in rel.segments.iter().enumerate() {
-        let range = if rel.has_ts {
-            seg.data.range(bounds.0, bounds.1)
-        } else {
-            0..seg.data.len()
-        };
+        let range = rel.rows_in(seg, bounds);
         for r in range {
             let rc = ctx(rel, si, r, &[]);
             if matches!(filter, Some(f) if !eval(f, &rc).truthy()) {

@@ -167,7 +167,7 @@ fn partitions(
     let mut parts: Vec<Partition> = Vec::new();
     let mut index: HashMap<Key, usize> = HashMap::new();
     for (si, seg) in rel.segments.iter().enumerate() {
-        for r in seg.data.range(bounds.0, bounds.1) {
+        for r in rel.rows_in(seg, bounds) {
             let rc = row_ctx(rel, (si, r));
             if matches!(filter, Some(f) if !eval(f, &rc).truthy()) {
                 continue;
