@@ -19,8 +19,9 @@ use crate::database::{
 };
 use crate::ddl::{self, DatabaseOptions};
 use crate::decode::{ColumnMap, RowCursor};
-use crate::error::{Error, Result};
+use crate::error::{schema_changed, Error, Result};
 use crate::insert::{InsertSql, MAX_SQL_LEN};
+use crate::lifecycle::{self, DescribeRow, LiveRows, Migration, SchemaDiff};
 use crate::query::RawQuery;
 use crate::table::{TdRow, TdTable};
 use crate::InsertReport;
@@ -204,7 +205,11 @@ impl<C: SyncConnection> Database<C> {
         let guard = self.conn.acquire()?;
         let mut report = InsertReport::default();
         for (i, batch) in batches.iter().enumerate() {
-            match guard.exec(&batch.sql) {
+            let mut sent = guard.exec(&batch.sql);
+            if matches!(&sent, Err(e) if schema_changed(e)) {
+                sent = guard.exec(&batch.sql);
+            }
+            match sent {
                 Ok(affected) => {
                     report.affected += affected;
                     report.rows += batch.rows.len();
@@ -231,6 +236,64 @@ impl<C: SyncConnection> Database<C> {
             .acquire()?
             .query_one(count_query::<T>(&self.name)?)?;
         Ok(n.unwrap_or(0).max(0) as u64)
+    }
+
+    /// Compares `T` with its live table (the twin of
+    /// [`crate::Database::verify`]).
+    pub fn verify<T: TdTable>(&self) -> Result<SchemaDiff> {
+        let schema = T::SCHEMA;
+        let db = ddl::resolve_database(Some(&self.name), schema)?.unwrap_or(&self.name);
+        let [supers, tables] = lifecycle::kind_queries(db, schema.name)?;
+        let stable = self.fetch_all(&supers)?;
+        let table_type = if stable.is_empty() {
+            self.fetch_all(&tables)?
+        } else {
+            Vec::new()
+        };
+        let live = LiveRows {
+            table: schema.name.to_owned(),
+            stable,
+            table_type,
+        };
+        let found = match live.kind() {
+            Some(kind) => {
+                let rows =
+                    self.fetch_all::<DescribeRow>(&lifecycle::describe_query(db, schema.name)?)?;
+                Some(live.shape(kind, rows))
+            }
+            None => None,
+        };
+        Ok(lifecycle::diff_of(schema, db, found.as_ref()))
+    }
+
+    /// Creates `T`'s table or checks the existing one (the twin of
+    /// [`crate::Database::create_or_verify`]).
+    pub fn create_or_verify<T: TdTable>(&self) -> Result<()> {
+        self.create_table::<T>()?;
+        let diff = self.verify::<T>()?;
+        if diff.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::SchemaMismatch(Box::new(diff)))
+        }
+    }
+
+    /// The statements [`Database::migrate`] would run (the twin of
+    /// [`crate::Database::migration_plan`]).
+    pub fn migration_plan<T: TdTable>(&self) -> Result<Migration> {
+        lifecycle::migration_for(T::SCHEMA, self.verify::<T>()?)
+    }
+
+    /// Brings `T`'s table up to `T` additively (the twin of
+    /// [`crate::Database::migrate`]).
+    pub fn migrate<T: TdTable>(&self) -> Result<Migration> {
+        let migration = self.migration_plan::<T>()?;
+        for (i, sql) in migration.statements.iter().enumerate() {
+            if let Err(e) = self.exec(sql) {
+                return Err(lifecycle::migration_failed(migration, i, e));
+            }
+        }
+        Ok(migration)
     }
 
     /// The database name.

@@ -12,10 +12,12 @@ use crate::bind::Statements;
 use crate::connection::Connection;
 use crate::ddl::{self, DatabaseOptions};
 use crate::decode::{ColumnMap, RowCursor};
-use crate::error::{codes, Error, Result};
+use crate::error::{codes, schema_changed, Error, Result};
 use crate::insert::progress::Progress;
 use crate::insert::{InsertBatch, InsertSql, MAX_SQL_LEN};
+use crate::lifecycle::{self, DescribeRow, LiveRows, Migration, SchemaDiff};
 use crate::query::RawQuery;
+use crate::schema::TableSchema;
 use crate::table::{TdRow, TdTable};
 
 /// One database on a connection source ([`Connection`]: a `Taos`, or a pool):
@@ -263,7 +265,11 @@ impl<C: Connection> Database<C> {
             let guard = self.conn.acquire().await?;
             for (i, batch) in batches.iter().enumerate() {
                 progress.sending(batch.rows.iter().copied());
-                match guard.exec(&batch.sql).await {
+                let mut sent = guard.exec(&batch.sql).await;
+                if matches!(&sent, Err(e) if schema_changed(e)) {
+                    sent = guard.exec(&batch.sql).await;
+                }
+                match sent {
                     Ok(affected) => {
                         progress.written(batch.rows.iter().copied());
                         report.affected += affected;
@@ -500,6 +506,153 @@ impl<C: Connection> Database<C> {
         RowStream {
             rows: Box::pin(rows),
         }
+    }
+
+    /// Compares `T` with its live table (`information_schema` and
+    /// `DESCRIBE`): every missing or extra column and tag, type, length,
+    /// composite key and table kind difference. An empty diff means they
+    /// agree; a missing table is [`Difference::TableMissing`](crate::lifecycle::Difference::TableMissing).
+    ///
+    /// ```
+    /// use taos_orm::{Database, DatabaseOptions, TdTable};
+    ///
+    /// #[derive(TdTable)]
+    /// #[taos(stable = "meters", child = "d{group_id}")]
+    /// struct Meter {
+    ///     #[taos(ts)]
+    ///     ts: i64,
+    ///     current: f32,
+    ///     #[taos(tag)]
+    ///     group_id: i32,
+    /// }
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let emulator = taos_emulator::Emulator::start().await?;
+    /// let taos = taos_orm::connect(&emulator.dsn()).await?;
+    /// let db = Database::create(&taos, &DatabaseOptions::new("power")).await?;
+    /// db.exec("CREATE STABLE power.meters (ts TIMESTAMP, current DOUBLE) TAGS (group_id INT)").await?;
+    /// let diff = db.verify::<Meter>().await?;
+    /// assert_eq!(
+    ///     diff.to_string(),
+    ///     "struct `Meter` and table `power`.`meters` differ in 1 place:\n  \
+    ///      column `current`: the struct has FLOAT, the database has DOUBLE"
+    /// );
+    /// # Ok(()) }
+    /// ```
+    pub async fn verify<T: TdTable>(&self) -> Result<SchemaDiff> {
+        let schema = T::SCHEMA;
+        let db = self.database_of(schema)?;
+        let [supers, tables] = lifecycle::kind_queries(db, schema.name)?;
+        let stable = self.fetch_all(&supers).await?;
+        let table_type = if stable.is_empty() {
+            self.fetch_all(&tables).await?
+        } else {
+            Vec::new()
+        };
+        let live = LiveRows {
+            table: schema.name.to_owned(),
+            stable,
+            table_type,
+        };
+        let found = match live.kind() {
+            Some(kind) => {
+                let rows = self
+                    .fetch_all::<DescribeRow>(&lifecycle::describe_query(db, schema.name)?)
+                    .await?;
+                Some(live.shape(kind, rows))
+            }
+            None => None,
+        };
+        Ok(lifecycle::diff_of(schema, db, found.as_ref()))
+    }
+
+    /// Creates `T`'s table if it does not exist, else checks that it agrees
+    /// with `T`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::SchemaMismatch`] with every difference when the existing
+    /// table differs.
+    pub async fn create_or_verify<T: TdTable>(&self) -> Result<()> {
+        self.create_table::<T>().await?;
+        let diff = self.verify::<T>().await?;
+        if diff.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::SchemaMismatch(Box::new(diff)))
+        }
+    }
+
+    /// The statements [`Database::migrate`] would run, without running them
+    /// (a dry run).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::MigrationRefused`] as for [`Database::migrate`].
+    pub async fn migration_plan<T: TdTable>(&self) -> Result<Migration> {
+        lifecycle::migration_for(T::SCHEMA, self.verify::<T>().await?)
+    }
+
+    /// Brings `T`'s table up to `T` additively: creates it when missing,
+    /// adds missing columns and tags, widens VARCHAR/NCHAR/VARBINARY
+    /// lengths. Running it again on an up-to-date table does nothing.
+    ///
+    /// It never drops, renames, retypes or narrows: when the table differs
+    /// in a way that would need one of those, nothing is changed and the
+    /// error lists each such difference. A column added this way holds NULL
+    /// in existing rows (and an added tag in existing child tables), so give
+    /// such a field an `Option` type if old rows are read back.
+    ///
+    /// ```
+    /// use taos_orm::{Database, DatabaseOptions, TdTable};
+    ///
+    /// #[derive(TdTable)]
+    /// #[taos(stable = "meters", child = "d_{location}")]
+    /// struct Meter {
+    ///     #[taos(ts)]
+    ///     ts: i64,
+    ///     current: f32,
+    ///     phase: Option<f32>,
+    ///     #[taos(tag, varchar(32))]
+    ///     location: String,
+    /// }
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let emulator = taos_emulator::Emulator::start().await?;
+    /// let taos = taos_orm::connect(&emulator.dsn()).await?;
+    /// let db = Database::create(&taos, &DatabaseOptions::new("power")).await?;
+    /// db.exec("CREATE STABLE power.meters (ts TIMESTAMP, current FLOAT) TAGS (location VARCHAR(16))").await?;
+    /// let done = db.migrate::<Meter>().await?;
+    /// assert_eq!(
+    ///     done.statements,
+    ///     [
+    ///         "ALTER STABLE `power`.`meters` ADD COLUMN `phase` FLOAT",
+    ///         "ALTER STABLE `power`.`meters` MODIFY TAG `location` VARCHAR(32)",
+    ///     ]
+    /// );
+    /// assert!(db.verify::<Meter>().await?.is_empty());
+    /// assert!(db.migrate::<Meter>().await?.is_empty());
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::MigrationRefused`] (nothing changed); [`Error::Migration`]
+    /// when a statement fails, naming those that ran.
+    pub async fn migrate<T: TdTable>(&self) -> Result<Migration> {
+        let migration = self.migration_plan::<T>().await?;
+        for (i, sql) in migration.statements.iter().enumerate() {
+            if let Err(e) = self.exec(sql).await {
+                return Err(lifecycle::migration_failed(migration, i, e));
+            }
+        }
+        Ok(migration)
+    }
+
+    fn database_of<'s>(&'s self, schema: &TableSchema) -> Result<&'s str> {
+        Ok(ddl::resolve_database(Some(&self.name), schema)?.unwrap_or(&self.name))
     }
 
     /// Counts the rows of `T`'s table (all child tables of a super table).

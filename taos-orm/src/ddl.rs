@@ -102,31 +102,42 @@ fn write_definitions(sql: &mut String, defs: &[ColumnDef], with_options: bool) -
         if i > 0 {
             sql.push_str(", ");
         }
-        push_quoted_lower(sql, def.name);
-        sql.push(' ');
-        sql.push_str(def.ty.name());
-        if let (true, Some(n)) = (def.ty.has_length(), def.length) {
-            sql.push('(');
-            sql.push_str(itoa::Buffer::new().format(n));
-            sql.push(')');
+        write_definition(sql, def, with_options)?;
+    }
+    sql.push(')');
+    Ok(())
+}
+
+/// One column or tag as DDL declares it: quoted name, type with length and,
+/// for data columns (`with_options`), the key and compression options.
+pub(crate) fn write_definition(
+    sql: &mut String,
+    def: &ColumnDef,
+    with_options: bool,
+) -> Result<()> {
+    push_quoted_lower(sql, def.name);
+    sql.push(' ');
+    sql.push_str(def.ty.name());
+    if let (true, Some(n)) = (def.ty.has_length(), def.length) {
+        sql.push('(');
+        sql.push_str(itoa::Buffer::new().format(n));
+        sql.push(')');
+    }
+    if with_options {
+        if def.primary_key {
+            sql.push_str(" PRIMARY KEY");
         }
-        if with_options {
-            if def.primary_key {
-                sql.push_str(" PRIMARY KEY");
-            }
-            for (keyword, value) in [
-                (" ENCODE ", def.encode),
-                (" COMPRESS ", def.compress),
-                (" LEVEL ", def.level),
-            ] {
-                if let Some(v) = value {
-                    sql.push_str(keyword);
-                    write_string(sql, &v.to_ascii_lowercase())?;
-                }
+        for (keyword, value) in [
+            (" ENCODE ", def.encode),
+            (" COMPRESS ", def.compress),
+            (" LEVEL ", def.level),
+        ] {
+            if let Some(v) = value {
+                sql.push_str(keyword);
+                write_string(sql, &v.to_ascii_lowercase())?;
             }
         }
     }
-    sql.push(')');
     Ok(())
 }
 

@@ -189,6 +189,43 @@ pub enum Error {
         /// The values bound.
         values: usize,
     },
+
+    /// A table differs from its struct
+    /// ([`Database::create_or_verify`](crate::Database::create_or_verify)):
+    /// the diff lists every difference.
+    #[error("{0}")]
+    SchemaMismatch(Box<crate::lifecycle::SchemaDiff>),
+
+    /// [`Database::migrate`](crate::Database::migrate) found differences
+    /// that only a destructive change could resolve; nothing was changed.
+    #[error(
+        "cannot migrate {table} to struct `{struct_name}` additively:{}",
+        refused.iter().map(|d| format!(
+            "\n  {d}: {}",
+            crate::lifecycle::refusal_reason(d)
+        )).collect::<String>()
+    )]
+    MigrationRefused {
+        /// The struct.
+        struct_name: &'static str,
+        /// The table, as `` `db`.`name` ``.
+        table: String,
+        /// Each difference a migration may not resolve.
+        refused: Vec<crate::lifecycle::Difference>,
+    },
+
+    /// A migration statement failed: the earlier ones ran, the failed one and
+    /// the later ones did not. Running the migration again resumes it.
+    #[error("migration failed at `{failed}` after {} statement(s) ran: {source}", applied.len())]
+    Migration {
+        /// The statements that ran.
+        applied: Vec<String>,
+        /// The statement that failed.
+        failed: String,
+        /// The server's error.
+        #[source]
+        source: Box<Error>,
+    },
 }
 
 fn plural(n: usize) -> &'static str {
@@ -247,6 +284,34 @@ pub mod codes {
     pub const NO_RIGHTS: u32 = 0x0303;
     /// `Permission denied` (parser).
     pub const PERMISSION_DENIED: u32 = 0x2644;
+    /// `Table schema is old`: the statement was built on a schema an
+    /// `ALTER` has since changed; nothing of it was written.
+    pub const TABLE_SCHEMA_OLD: u32 = 0x061B;
+}
+
+/// Whether a client error says the statement was built on a schema an
+/// `ALTER` has changed since: the insert paths re-send such a statement
+/// once (re-preparing a bound one), since none of it was written.
+pub(crate) fn schema_changed<E: TdCode>(error: &E) -> bool {
+    error.low_code() == Some(codes::TABLE_SCHEMA_OLD)
+}
+
+/// The low 16 bits of an error's TDengine code, from the client's error or
+/// ours.
+pub(crate) trait TdCode {
+    fn low_code(&self) -> Option<u32>;
+}
+
+impl TdCode for taos::Error {
+    fn low_code(&self) -> Option<u32> {
+        Some(i32::from(self.code()) as u32 & 0xffff)
+    }
+}
+
+impl TdCode for Error {
+    fn low_code(&self) -> Option<u32> {
+        self.code()
+    }
 }
 
 impl Error {

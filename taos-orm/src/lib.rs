@@ -17,6 +17,7 @@ mod decode;
 pub mod error;
 mod insert;
 pub mod inserter;
+pub mod lifecycle;
 pub mod query;
 #[cfg(feature = "r2d2")]
 mod r2d2_pool;

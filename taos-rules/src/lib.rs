@@ -10,4 +10,6 @@ pub mod float;
 pub mod json;
 pub mod names;
 pub mod printf;
+pub mod shape;
+pub mod snapshot;
 pub mod types;

@@ -6,7 +6,7 @@ use taos::Stmt;
 use super::{bind_tables, chunk_tables, failed, prepare_sql, tags, BoundTable};
 use crate::blocking::{Database, SyncConnection};
 use crate::database::InsertReport;
-use crate::error::Result;
+use crate::error::{schema_changed, Result};
 use crate::schema::TableKind;
 use crate::sql::push_quoted_lower;
 use crate::table::TdTable;
@@ -51,7 +51,14 @@ impl<C: SyncConnection> Database<C> {
         let mut report = InsertReport::default();
         for (k, range) in chunks.iter().enumerate() {
             let chunk = &tables[range.clone()];
-            match self.send_chunk(&mut stmt, chunk, tags) {
+            let mut sent = self.send_chunk(&mut stmt, chunk, tags);
+            if matches!(&sent, Err(e) if schema_changed(e)) {
+                sent = prepare(&guard, &sql).and_then(|fresh| {
+                    stmt = fresh;
+                    self.send_chunk(&mut stmt, chunk, tags)
+                });
+            }
+            match sent {
                 Ok(affected) => {
                     report.affected += affected;
                     report.rows += chunk.iter().map(|t| t.rows.len()).sum::<usize>();

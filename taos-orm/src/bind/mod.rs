@@ -25,7 +25,7 @@ pub(crate) use statements::Statements;
 
 use crate::connection::Connection;
 use crate::database::{Database, InsertReport};
-use crate::error::{Error, Result};
+use crate::error::{schema_changed, Error, Result};
 use crate::insert::progress::Progress;
 use crate::schema::{TableKind, TableSchema};
 use crate::sql::{push_quoted_lower, write_table_ref};
@@ -196,7 +196,6 @@ impl<C: Connection> Database<C> {
                 }
             },
         };
-        let mut name = String::new();
         for (k, range) in chunks.iter().enumerate() {
             let rows = || {
                 tables[range.clone()]
@@ -204,22 +203,19 @@ impl<C: Connection> Database<C> {
                     .flat_map(|t| t.rows.iter().copied())
             };
             progress.sending(rows());
-            let result = async {
-                for t in &tables[range.clone()] {
-                    name.clear();
-                    push_quoted_lower(&mut name, self.name());
-                    name.push('.');
-                    push_quoted_lower(&mut name, &t.table);
-                    stmt.set_tbname(&name).await?;
-                    if tags {
-                        stmt.set_tags(&t.tags).await?;
+            let chunk = &tables[range.clone()];
+            let mut result = self.send_chunk(&mut stmt, chunk, tags).await;
+            if matches!(&result, Err(e) if schema_changed(e)) {
+                // Built on the schema before an ALTER: a fresh statement
+                // sees the new one.
+                result = match prepare(taos, sql).await {
+                    Ok(fresh) => {
+                        stmt = fresh;
+                        self.send_chunk(&mut stmt, chunk, tags).await
                     }
-                    stmt.bind(&t.columns).await?;
-                    stmt.add_batch().await?;
-                }
-                stmt.execute().await
+                    Err(e) => Err(e),
+                };
             }
-            .await;
             match result {
                 Ok(affected) => {
                     progress.written(rows());
@@ -232,7 +228,7 @@ impl<C: Connection> Database<C> {
                 }
                 Err(e) => {
                     progress.refused(rows());
-                    outcome.failure = Some((e.into(), chunks[k..].to_vec()));
+                    outcome.failure = Some((e, chunks[k..].to_vec()));
                     // A statement that failed is not trusted again.
                     return outcome;
                 }
@@ -240,6 +236,24 @@ impl<C: Connection> Database<C> {
         }
         self.statements().give_back(taos, sql, stmt);
         outcome
+    }
+
+    /// Binds one chunk's tables on `stmt` and executes it.
+    async fn send_chunk(&self, stmt: &mut Stmt, chunk: &[BoundTable], tags: bool) -> Result<usize> {
+        let mut name = String::new();
+        for t in chunk {
+            name.clear();
+            push_quoted_lower(&mut name, self.name());
+            name.push('.');
+            push_quoted_lower(&mut name, &t.table);
+            stmt.set_tbname(&name).await?;
+            if tags {
+                stmt.set_tags(&t.tags).await?;
+            }
+            stmt.bind(&t.columns).await?;
+            stmt.add_batch().await?;
+        }
+        Ok(stmt.execute().await?)
     }
 }
 
