@@ -21,7 +21,7 @@ use crate::ddl::{self, DatabaseOptions};
 use crate::decode::{ColumnMap, RowCursor};
 use crate::error::{schema_changed, Error, Result};
 use crate::insert::{InsertSql, MAX_SQL_LEN};
-use crate::lifecycle::{self, DescribeRow, LiveRows, Migration, SchemaDiff};
+use crate::lifecycle::{self, DescribeRow, LiveRows, Migration, SchemaDiff, TableShape};
 use crate::query::RawQuery;
 use crate::table::{TdRow, TdTable};
 use crate::InsertReport;
@@ -243,7 +243,33 @@ impl<C: SyncConnection> Database<C> {
     pub fn verify<T: TdTable>(&self) -> Result<SchemaDiff> {
         let schema = T::SCHEMA;
         let db = ddl::resolve_database(Some(&self.name), schema)?.unwrap_or(&self.name);
-        let [supers, tables] = lifecycle::kind_queries(db, schema.name)?;
+        let found = self.shape_in(db, schema.name)?;
+        Ok(lifecycle::diff_of(schema, db, found.as_ref()))
+    }
+
+    /// The live shape of a table (the twin of
+    /// [`crate::Database::table_shape`]).
+    pub fn table_shape(&self, table: &str) -> Result<Option<TableShape>> {
+        self.shape_in(&self.name, table)
+    }
+
+    /// The live shapes of every super and normal table (the twin of
+    /// [`crate::Database::table_shapes`]).
+    pub fn table_shapes(&self) -> Result<Vec<TableShape>> {
+        let mut shapes = Vec::new();
+        for sql in lifecycle::tables_queries(&self.name)? {
+            for (table,) in self.fetch_all::<(String,)>(&sql)? {
+                if let Some(shape) = self.shape_in(&self.name, &table)? {
+                    shapes.push(shape);
+                }
+            }
+        }
+        shapes.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(shapes)
+    }
+
+    fn shape_in(&self, db: &str, table: &str) -> Result<Option<TableShape>> {
+        let [supers, tables] = lifecycle::kind_queries(db, table)?;
         let stable = self.fetch_all(&supers)?;
         let table_type = if stable.is_empty() {
             self.fetch_all(&tables)?
@@ -251,19 +277,17 @@ impl<C: SyncConnection> Database<C> {
             Vec::new()
         };
         let live = LiveRows {
-            table: schema.name.to_owned(),
+            table: table.to_owned(),
             stable,
             table_type,
         };
-        let found = match live.kind() {
+        Ok(match live.kind() {
             Some(kind) => {
-                let rows =
-                    self.fetch_all::<DescribeRow>(&lifecycle::describe_query(db, schema.name)?)?;
+                let rows = self.fetch_all::<DescribeRow>(&lifecycle::describe_query(db, table)?)?;
                 Some(live.shape(kind, rows))
             }
             None => None,
-        };
-        Ok(lifecycle::diff_of(schema, db, found.as_ref()))
+        })
     }
 
     /// Creates `T`'s table or checks the existing one (the twin of

@@ -15,7 +15,7 @@ use crate::decode::{ColumnMap, RowCursor};
 use crate::error::{codes, schema_changed, Error, Result};
 use crate::insert::progress::Progress;
 use crate::insert::{InsertBatch, InsertSql, MAX_SQL_LEN};
-use crate::lifecycle::{self, DescribeRow, LiveRows, Migration, SchemaDiff};
+use crate::lifecycle::{self, DescribeRow, LiveRows, Migration, SchemaDiff, TableShape};
 use crate::query::RawQuery;
 use crate::schema::TableSchema;
 use crate::table::{TdRow, TdTable};
@@ -543,7 +543,33 @@ impl<C: Connection> Database<C> {
     pub async fn verify<T: TdTable>(&self) -> Result<SchemaDiff> {
         let schema = T::SCHEMA;
         let db = self.database_of(schema)?;
-        let [supers, tables] = lifecycle::kind_queries(db, schema.name)?;
+        let found = self.shape_in(db, schema.name).await?;
+        Ok(lifecycle::diff_of(schema, db, found.as_ref()))
+    }
+
+    /// The live shape of table `table` of this database (its kind, columns
+    /// and tags), or `None` when it does not exist.
+    pub async fn table_shape(&self, table: &str) -> Result<Option<TableShape>> {
+        self.shape_in(&self.name, table).await
+    }
+
+    /// The live shapes of every super table and normal table of this
+    /// database, in name order (child tables share their super table's).
+    pub async fn table_shapes(&self) -> Result<Vec<TableShape>> {
+        let mut shapes = Vec::new();
+        for sql in lifecycle::tables_queries(&self.name)? {
+            for (table,) in self.fetch_all::<(String,)>(&sql).await? {
+                if let Some(shape) = self.shape_in(&self.name, &table).await? {
+                    shapes.push(shape);
+                }
+            }
+        }
+        shapes.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(shapes)
+    }
+
+    async fn shape_in(&self, db: &str, table: &str) -> Result<Option<TableShape>> {
+        let [supers, tables] = lifecycle::kind_queries(db, table)?;
         let stable = self.fetch_all(&supers).await?;
         let table_type = if stable.is_empty() {
             self.fetch_all(&tables).await?
@@ -551,20 +577,19 @@ impl<C: Connection> Database<C> {
             Vec::new()
         };
         let live = LiveRows {
-            table: schema.name.to_owned(),
+            table: table.to_owned(),
             stable,
             table_type,
         };
-        let found = match live.kind() {
+        Ok(match live.kind() {
             Some(kind) => {
                 let rows = self
-                    .fetch_all::<DescribeRow>(&lifecycle::describe_query(db, schema.name)?)
+                    .fetch_all::<DescribeRow>(&lifecycle::describe_query(db, table)?)
                     .await?;
                 Some(live.shape(kind, rows))
             }
             None => None,
-        };
-        Ok(lifecycle::diff_of(schema, db, found.as_ref()))
+        })
     }
 
     /// Creates `T`'s table if it does not exist, else checks that it agrees

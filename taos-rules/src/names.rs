@@ -225,6 +225,25 @@ pub const RESERVED_WORDS: &[&str] = &[
     "_wstart",
     "_wend",
     "_wduration",
+    // Checked on 3.3.7.5: refused as bare table names.
+    "buffer",
+    "cache",
+    "every",
+    "function",
+    "geometry",
+    "index",
+    "match",
+    "nmatch",
+    "precision",
+    "replica",
+    "sma",
+    "stream",
+    "topic",
+    "ttl",
+    "varbinary",
+    "vgroups",
+    "view",
+    "window",
 ];
 
 /// Whether `word` must be quoted to be a name. Expects the lowercase form

@@ -13,12 +13,6 @@ pub(crate) type DescribeRow = (String, String, i32, Option<String>);
 /// The two kind queries, in order: the table as a super table, then as a
 /// normal or child table. Each returns at most one row of one string.
 pub(crate) fn kind_queries(database: &str, table: &str) -> Result<[String; 2]> {
-    let quoted = |name: &str| -> Result<String> {
-        let mut out = String::new();
-        write_quoted(&mut out, &name.to_ascii_lowercase())
-            .map_err(|e| Error::InvalidArgument(format!("name {name:?}: {e}")))?;
-        Ok(out)
-    };
     let (db, t) = (quoted(database)?, quoted(table)?);
     Ok([
         format!(
@@ -28,6 +22,26 @@ pub(crate) fn kind_queries(database: &str, table: &str) -> Result<[String; 2]> {
             "SELECT `type` FROM information_schema.ins_tables WHERE db_name = {db} AND table_name = {t}"
         ),
     ])
+}
+
+/// The names of a database's super tables, then of its normal tables: one
+/// string column each.
+pub(crate) fn tables_queries(database: &str) -> Result<[String; 2]> {
+    let db = quoted(database)?;
+    Ok([
+        format!("SELECT stable_name FROM information_schema.ins_stables WHERE db_name = {db}"),
+        format!(
+            "SELECT table_name FROM information_schema.ins_tables \
+             WHERE db_name = {db} AND `type` = 'NORMAL_TABLE'"
+        ),
+    ])
+}
+
+fn quoted(name: &str) -> Result<String> {
+    let mut out = String::new();
+    write_quoted(&mut out, &name.to_ascii_lowercase())
+        .map_err(|e| Error::InvalidArgument(format!("name {name:?}: {e}")))?;
+    Ok(out)
 }
 
 /// `DESCRIBE` of the table.

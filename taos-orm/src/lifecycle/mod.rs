@@ -62,7 +62,7 @@ pub use shape::shape_of;
 pub use taos_rules::shape::{ColumnShape, ColumnType, Difference, TableKind, TableShape};
 pub use taos_rules::types::Place;
 
-pub(crate) use live::{describe_query, kind_queries, DescribeRow, LiveRows};
+pub(crate) use live::{describe_query, kind_queries, tables_queries, DescribeRow, LiveRows};
 pub(crate) use migrate::refusal_reason;
 
 use crate::error::Result;
