@@ -8,6 +8,15 @@
 
 #[test]
 fn ui() {
+    // The `#[taos(check_schema)]` cases read this snapshot; trybuild's
+    // compiler runs inherit the variable.
+    std::env::set_var(
+        "TAOS_ORM_SNAPSHOT",
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/ui/snapshot/taos-schema.txt"
+        ),
+    );
     let t = trybuild::TestCases::new();
     t.compile_fail("tests/ui/*.rs");
     t.pass("tests/ui/pass/*.rs");

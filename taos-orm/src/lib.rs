@@ -107,6 +107,7 @@ pub use value::{BorrowedValue, FromValueError, TdType, TimestampValue, Value};
 /// | `#[taos(database = "power")]` | The database the table always lives in. |
 /// | `#[taos(comment = "...")]` | The table comment (at most 1024 bytes). |
 /// | `#[taos(child = "d_{device_id}")]` | Names a row's child table from field values (usually tags); `{{`/`}}` are literal braces. |
+/// | `#[taos(check_schema)]`, `#[taos(check_schema = "schema/power.txt")]` | Checks the struct at compile time against a schema snapshot written by `taos-orm snapshot` (default `taos-schema.txt` in the crate root, or the file `TAOS_ORM_SNAPSHOT` names): each difference from the snapshot's table is an error at the field it concerns, a missing file an error saying how to create it. |
 /// | `#[taos(crate = "path")]` | Where the runtime is when it is not `::taos_orm` (a renamed dependency, a re-export): `crate = "orm"`, `crate = "my_facade::db"`. `TdRow` takes it too. |
 ///
 /// A super table needs a way to name each row's child table: either a

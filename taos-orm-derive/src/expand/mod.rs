@@ -58,6 +58,13 @@ fn expand(table: &Table<'_>) -> TokenStream {
     let read_row = read::expand(table);
     let asserts = asserts::expand(table);
     let columns = columns::expand(table, columns::Handles::Schema);
+    // Makes the compiler re-check the struct when the snapshot changes.
+    let snapshot = crate::internals::snapshot::location(table).map(|(path, _)| {
+        let path = path.to_string_lossy().into_owned();
+        quote!(
+            const _: &[u8] = ::core::include_bytes!(#path);
+        )
+    });
     quote! {
         const _: () = {
             #[automatically_derived]
@@ -70,6 +77,7 @@ fn expand(table: &Table<'_>) -> TokenStream {
             }
             #asserts
             #columns
+            #snapshot
         };
     }
 }

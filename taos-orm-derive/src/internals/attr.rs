@@ -12,7 +12,15 @@ use super::ctxt::Ctxt;
 use super::ty::SqlType;
 
 /// Keys accepted on the struct, for the "unknown attribute" message.
-const CONTAINER_KEYS: &[&str] = &["stable", "table", "database", "comment", "child", "crate"];
+const CONTAINER_KEYS: &[&str] = &[
+    "stable",
+    "table",
+    "database",
+    "comment",
+    "child",
+    "crate",
+    "check_schema",
+];
 
 /// Keys accepted on a `#[derive(TdRow)]` field.
 const ROW_FIELD_KEYS: &[&str] = &["rename", "skip"];
@@ -96,6 +104,9 @@ pub(crate) struct Container {
     /// `crate = "path"`: where the runtime is, for a renamed or re-exported
     /// `taos_orm`.
     pub(crate) krate: Attr<syn::Path>,
+    /// `check_schema` or `check_schema = "path"`: check the struct against
+    /// a schema snapshot file at compile time.
+    pub(crate) check_schema: Attr<Option<LitStr>>,
 }
 
 /// `#[taos(...)]` on a `#[derive(TdRow)]` struct.
@@ -143,6 +154,7 @@ impl Container {
             comment: Attr::none(),
             child: Attr::none(),
             krate: Attr::none(),
+            check_schema: Attr::none(),
         };
         for_each_key(cx, attrs, |meta| {
             let path = &meta.path;
@@ -170,6 +182,10 @@ impl Container {
                 // #[taos(crate = "my_orm")]
                 let value = crate_path(&meta)?;
                 cont.krate.set(cx, path, "crate", value);
+            } else if path.is_ident("check_schema") {
+                // #[taos(check_schema)] or #[taos(check_schema = "schema/power.txt")]
+                let file = optional_str(&meta)?;
+                cont.check_schema.set(cx, path, "check_schema", file);
             } else {
                 unknown_key(cx, &meta, CONTAINER_KEYS)?;
             }

@@ -32,6 +32,7 @@ pub(crate) fn check(cx: &Ctxt, table: &Table<'_>) {
     check_names(cx, table);
     check_widths(cx, table);
     check_primary_key(cx, table);
+    super::snapshot::check(cx, table);
 }
 
 /// The rules of a `#[derive(TdRow)]` struct.

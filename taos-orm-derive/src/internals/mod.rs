@@ -6,6 +6,7 @@ pub(crate) mod attr;
 pub(crate) mod check;
 mod ctxt;
 pub(crate) mod name;
+pub(crate) mod snapshot;
 pub(crate) mod ty;
 
 pub(crate) use ctxt::Ctxt;
