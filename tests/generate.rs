@@ -149,3 +149,39 @@ async fn generated_structs_round_trip_and_verify() -> taos_orm::Result<()> {
     );
     Ok(())
 }
+
+/// The ui tests' snapshot file is what `taos-orm snapshot` writes for
+/// those tables, on either target: the compile-time check reads the
+/// server's own description.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_ui_snapshot_is_what_a_server_describes() -> taos_orm::Result<()> {
+    let name = common::TestDb::new("snapshot");
+    let taos = taos::TaosBuilder::from_dsn(common::dsn())?.build().await?;
+    let db = Database::create(taos, &name.options()).await?;
+    db.exec(&format!(
+        "CREATE STABLE `{name}`.meters (ts TIMESTAMP, current FLOAT, voltage INT, phase FLOAT, \
+         note VARCHAR(32)) TAGS (location VARCHAR(64), group_id INT)"
+    ))
+    .await?;
+    db.exec(&format!(
+        "CREATE TABLE `{name}`.log (ts TIMESTAMP, seq INT PRIMARY KEY, msg NCHAR(32))"
+    ))
+    .await?;
+    let mut tables = db.table_shapes().await?;
+    // The file lists the super table first.
+    tables.reverse();
+    let rendered = taos_orm::lifecycle::Snapshot {
+        database: "power".into(),
+        tables,
+    }
+    .render();
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/ui/snapshot/taos-schema.txt");
+    let committed: String = std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_eq!(rendered, committed);
+    Ok(())
+}

@@ -60,6 +60,7 @@ pub use diff::SchemaDiff;
 pub use migrate::{plan, Migration};
 pub use shape::shape_of;
 pub use taos_rules::shape::{ColumnShape, ColumnType, Difference, TableKind, TableShape};
+pub use taos_rules::snapshot::Snapshot;
 pub use taos_rules::types::Place;
 
 pub(crate) use live::{describe_query, kind_queries, tables_queries, DescribeRow, LiveRows};
