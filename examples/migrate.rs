@@ -76,7 +76,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("  {sql}");
     }
     db.migrate::<v2::Sensor>().await?;
-    println!("\nAfter the migration: {}", db.verify::<v2::Sensor>().await?);
+    println!(
+        "\nAfter the migration: {}",
+        db.verify::<v2::Sensor>().await?
+    );
 
     let new = v2::Sensor {
         ts: 1_700_000_001_000,

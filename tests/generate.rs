@@ -175,7 +175,10 @@ async fn the_ui_snapshot_is_what_a_server_describes() -> taos_orm::Result<()> {
         tables,
     }
     .render();
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/ui/snapshot/taos-schema.txt");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/ui/snapshot/taos-schema.txt"
+    );
     let committed: String = std::fs::read_to_string(path)
         .unwrap()
         .lines()

@@ -470,3 +470,91 @@ fn the_blocking_paths_send_an_old_schema_statement_again() -> taos_orm::Result<(
     }
     Ok(())
 }
+
+#[derive(Debug, Clone, PartialEq, TdTable)]
+#[taos(table = "events")]
+struct EventV2 {
+    #[taos(ts)]
+    ts: i64,
+    #[taos(nchar(24))]
+    what: String,
+    severity: Option<u8>,
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_normal_table_migrates_too() -> taos_orm::Result<()> {
+    let name = common::TestDb::new("migrate_normal");
+    let db = open(&name).await?;
+    db.exec(&format!(
+        "CREATE TABLE `{name}`.events (ts TIMESTAMP, what NCHAR(8))"
+    ))
+    .await?;
+    db.exec(&format!(
+        "INSERT INTO `{name}`.events VALUES (1700000000000, 'boot')"
+    ))
+    .await?;
+    let done = db.migrate::<EventV2>().await?;
+    let t = format!("`{name}`.`events`");
+    assert_eq!(
+        done.statements,
+        [
+            format!("ALTER TABLE {t} MODIFY COLUMN `what` NCHAR(24)"),
+            format!("ALTER TABLE {t} ADD COLUMN `severity` TINYINT UNSIGNED"),
+        ]
+    );
+    let row = EventV2 {
+        ts: 1_700_000_000_001,
+        what: "a longer event name".into(),
+        severity: Some(3),
+    };
+    db.insert(&[row.clone()]).await?;
+    let back: Vec<EventV2> = db
+        .fetch_all(&format!("SELECT * FROM {t} ORDER BY ts"))
+        .await?;
+    assert_eq!(
+        back,
+        [
+            EventV2 {
+                ts: 1_700_000_000_000,
+                what: "boot".into(),
+                severity: None
+            },
+            row
+        ]
+    );
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_migration_names_what_ran_and_resumes() -> taos_orm::Result<()> {
+    // The second ALTER fails (a real server cannot be told to).
+    let emulator = taos_emulator::Emulator::builder()
+        .fault(
+            taos_emulator::Fault::matching("alter stable")
+                .nth(2)
+                .fail(0x0529, "Vnode stopped"),
+        )
+        .start()
+        .await
+        .unwrap();
+    let taos = taos_orm::connect(&emulator.dsn()).await?;
+    let db = Database::create(taos, &taos_orm::DatabaseOptions::new("m")).await?;
+    db.migrate::<v1::Sensor>().await?;
+    let err = db.migrate::<v2::Sensor>().await.unwrap_err();
+    let Error::Migration {
+        applied, failed, ..
+    } = &err
+    else {
+        panic!("expected a failed migration, got {err:?}");
+    };
+    assert_eq!(applied.len(), 1);
+    assert!(applied[0].contains("MODIFY COLUMN `label`"));
+    assert!(failed.contains("ADD COLUMN `humidity`"));
+    assert_eq!(err.code(), Some(0x0529));
+    assert!(err.is_transient());
+    // Running it again does what is left.
+    let rest = db.migrate::<v2::Sensor>().await?;
+    assert_eq!(rest.statements.len(), 3);
+    assert!(db.verify::<v2::Sensor>().await?.is_empty());
+    Ok(())
+}

@@ -316,7 +316,8 @@ impl TdCode for Error {
 
 impl Error {
     /// The TDengine error code (low 16 bits) for server and client errors,
-    /// also when wrapped in [`Error::Insert`] or [`Error::InserterFull`].
+    /// also when wrapped in [`Error::Insert`], [`Error::InserterFull`] or
+    /// [`Error::Migration`].
     ///
     /// ```
     /// # let err = taos_orm::Error::NoRows;
@@ -327,7 +328,9 @@ impl Error {
     pub fn code(&self) -> Option<u32> {
         match self {
             Error::Taos { code, .. } => Some(*code),
-            Error::Insert { source, .. } | Error::InserterFull { source, .. } => source.code(),
+            Error::Insert { source, .. }
+            | Error::InserterFull { source, .. }
+            | Error::Migration { source, .. } => source.code(),
             _ => None,
         }
     }
@@ -365,9 +368,9 @@ impl Error {
         match self {
             Error::Taos { code, .. } => is_transient_code(*code),
             Error::Timeout(_) | Error::Pool(_) => true,
-            Error::Insert { source, .. } | Error::InserterFull { source, .. } => {
-                source.is_transient()
-            }
+            Error::Insert { source, .. }
+            | Error::InserterFull { source, .. }
+            | Error::Migration { source, .. } => source.is_transient(),
             _ => false,
         }
     }
