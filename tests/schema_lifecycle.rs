@@ -507,7 +507,7 @@ async fn a_normal_table_migrates_too() -> taos_orm::Result<()> {
         what: "a longer event name".into(),
         severity: Some(3),
     };
-    db.insert(&[row.clone()]).await?;
+    db.insert(std::slice::from_ref(&row)).await?;
     let back: Vec<EventV2> = db
         .fetch_all(&format!("SELECT * FROM {t} ORDER BY ts"))
         .await?;
