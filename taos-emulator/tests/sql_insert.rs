@@ -617,3 +617,46 @@ fn one_statement_creating_many_tables() {
     assert_eq!(cell(&r.rows[0][0]), "10000");
     assert_eq!(query(&e, &mut s, "SHOW TABLES").rows.len(), 5_000);
 }
+
+/// Typed columnar storage: a meters row (TIMESTAMP, FLOAT, INT, FLOAT)
+/// takes 20 bytes of values plus validity bits, within the storage's
+/// growth by half; 100k rows in 10 children, 1,000 rows per INSERT.
+#[test]
+fn a_meters_row_takes_at_most_32_bytes() {
+    let (e, mut s) = meters();
+    let base = 1_700_000_000_000i64;
+    for d in 0..10 {
+        exec(
+            &e,
+            &mut s,
+            &format!("CREATE TABLE c{d} USING meters TAGS ('x', {d})"),
+        );
+        for chunk in 0..10 {
+            let mut sql = format!("INSERT INTO c{d} VALUES ");
+            for i in chunk * 1000..(chunk + 1) * 1000 {
+                let phase = if i % 10 == 0 {
+                    "NULL".into()
+                } else {
+                    format!("0.{}", i % 9)
+                };
+                sql.push_str(&format!(
+                    "({}, {}.5, {}, {phase}) ",
+                    base + i,
+                    i % 7,
+                    200 + i
+                ));
+            }
+            exec(&e, &mut s, &sql);
+        }
+    }
+    let (rows, bytes) = e.storage_footprint();
+    assert_eq!(rows, 100_000);
+    let per_row = bytes as f64 / rows as f64;
+    assert!(per_row <= 32.0, "{per_row:.1} bytes a row");
+    let r = query(
+        &e,
+        &mut s,
+        "SELECT count(phase), sum(voltage), max(current) FROM meters",
+    );
+    assert_eq!(r.text(), vec![vec!["90000", "519950000", "6.5"]]);
+}

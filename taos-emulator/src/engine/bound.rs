@@ -401,8 +401,11 @@ fn apply(cat: &mut Catalog, staged: Vec<Staged>) -> usize {
             data.ts.extend_from_slice(&s.ts);
             for (stored, col) in data.cols.iter_mut().zip(cols) {
                 match col {
-                    Some(values) => stored.extend(values),
-                    None => stored.resize(stored.len() + n, Value::Null),
+                    Some(values) => {
+                        stored.reserve(n);
+                        values.into_iter().for_each(|v| stored.push(v));
+                    }
+                    None => stored.push_nulls(n),
                 }
             }
             continue;

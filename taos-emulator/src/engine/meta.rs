@@ -26,7 +26,7 @@ fn result(v: Virtual) -> QueryResult {
     let names = v.columns.iter().map(|c| c.name.clone()).collect();
     let types = v.columns.iter().map(|c| c.dt).collect();
     let rows: Vec<Vec<Value>> = (0..v.data.len())
-        .map(|r| v.data.cols.iter().map(|c| c[r].clone()).collect())
+        .map(|r| v.data.cols.iter().map(|c| c.get(r)).collect())
         .collect();
     block::build(names, types, &rows, Precision::Millisecond)
 }

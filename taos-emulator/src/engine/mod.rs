@@ -57,6 +57,17 @@ impl Engine {
     pub fn new() -> Self {
         Self::default()
     }
+
+    /// Stored rows and the heap bytes holding them, over every table of
+    /// every database: what memory measurements divide (tags and the
+    /// catalog are not counted).
+    pub fn storage_footprint(&self) -> (usize, usize) {
+        let cat = self.snapshot();
+        let tables = cat.dbs.values().flat_map(|db| db.tables.values());
+        tables.fold((0, 0), |(rows, bytes), t| {
+            (rows + t.data.len(), bytes + t.data.heap_bytes())
+        })
+    }
 }
 
 /// Chained operators up to which a statement runs on the caller's stack.

@@ -119,10 +119,7 @@ fn alter_normal(db: &mut Database, name: &str, action: &AlterAction) -> Result<(
                 return Err(TdError::new(0x2652, "Only tag can be json type"));
             }
             columns.push(column_def(spec)?);
-            let rows = data.len();
-            std::sync::Arc::make_mut(data)
-                .cols
-                .push(vec![Value::Null; rows]);
+            std::sync::Arc::make_mut(data).add_column(spec.dt.ty);
         }
         AlterAction::DropColumn(c) => {
             let i = columns
@@ -177,7 +174,7 @@ fn alter_stable(db: &mut Database, name: &str, action: &AlterAction) -> Result<(
     // Data-shape changes applied to every child after the schema change.
     enum Reshape {
         None,
-        AddCol,
+        AddCol(Ty),
         DropCol(usize),
         AddTag,
         DropTag(usize),
@@ -193,7 +190,7 @@ fn alter_stable(db: &mut Database, name: &str, action: &AlterAction) -> Result<(
                 return Err(TdError::new(0x2652, "Only tag can be json type"));
             }
             s.columns.push(column_def(spec)?);
-            Reshape::AddCol
+            Reshape::AddCol(spec.dt.ty)
         }
         AlterAction::DropColumn(c) => {
             let i = s
@@ -275,12 +272,7 @@ fn alter_stable(db: &mut Database, name: &str, action: &AlterAction) -> Result<(
             continue;
         };
         match (&reshape, &mut t.kind) {
-            (Reshape::AddCol, _) => {
-                let rows = t.data.len();
-                std::sync::Arc::make_mut(&mut t.data)
-                    .cols
-                    .push(vec![Value::Null; rows])
-            }
+            (Reshape::AddCol(ty), _) => std::sync::Arc::make_mut(&mut t.data).add_column(*ty),
             (Reshape::DropCol(i), _) => {
                 std::sync::Arc::make_mut(&mut t.data).cols.remove(*i);
             }

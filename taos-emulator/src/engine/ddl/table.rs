@@ -180,13 +180,13 @@ pub fn create_table(
             Err(TdError::new(0x0603, "Table already exists"))
         };
     }
-    let n = defs.len() - 1;
+    let data = TableData::new(defs[1..].iter().map(|c| c.dt.ty));
     db.tables.insert(
         name.name.clone(),
         Table {
             name: name.name.clone(),
             kind: TableKind::Normal { columns: defs },
-            data: TableData::new(n).into(),
+            data: data.into(),
             create_time: now_ms(),
             uid,
             comment: comment.clone(),
@@ -247,7 +247,9 @@ pub(super) fn tag_value(v: &ValueExpr, def: &ColumnDef, cx: &Ctx) -> Result<Valu
 
 /// Creates child `name` of `stable` in `db` (the caller checked it is absent).
 pub fn insert_child(db: &mut Database, uid: i64, name: &str, stable: &str, tags: Vec<Value>) {
-    let ncols = db.stables.get(stable).map_or(0, |s| s.columns.len() - 1);
+    let data = db.stables.get(stable).map_or_else(TableData::default, |s| {
+        TableData::new(s.columns[1..].iter().map(|c| c.dt.ty))
+    });
     if let Some(s) = db.stables.get_mut(stable) {
         s.children.insert(name.to_string());
     }
@@ -259,7 +261,7 @@ pub fn insert_child(db: &mut Database, uid: i64, name: &str, stable: &str, tags:
                 stable: stable.to_string(),
                 tags,
             },
-            data: TableData::new(ncols).into(),
+            data: data.into(),
             create_time: now_ms(),
             uid,
             comment: None,

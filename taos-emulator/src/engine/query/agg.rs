@@ -43,24 +43,16 @@ pub enum Acc {
 
 /// `count(*)`'s argument on every row.
 static ONE: Value = Value::Int(1);
-static NULL: Value = Value::Null;
 
-/// An aggregate's argument on one row: borrowed from storage when it is a
-/// plain column (most are), else evaluated into `slot`.
+/// An aggregate's argument on one row, read or evaluated into `slot`.
 pub(super) fn argument<'x>(
     arg: Option<&CExpr>,
     rc: &RowCtx<'x, '_>,
     slot: &'x mut Value,
 ) -> &'x Value {
-    match (arg, rc.seg) {
-        (None, _) => &ONE,
-        (Some(CExpr::Col(i)), Some(seg)) => seg
-            .data
-            .cols
-            .get(*i)
-            .and_then(|c| c.get(rc.row))
-            .unwrap_or(&NULL),
-        (Some(a), _) => {
+    match arg {
+        None => &ONE,
+        Some(a) => {
             *slot = eval(a, rc);
             slot
         }

@@ -30,9 +30,8 @@ pub fn eval(e: &CExpr, cx: &RowCtx) -> Value {
             .map_or(Value::Null, |t| Value::Int(*t)),
         CExpr::Col(i) => cx
             .seg
-            .and_then(|s| s.data.cols.get(*i)?.get(cx.row))
-            .cloned()
-            .unwrap_or_default(),
+            .and_then(|s| s.data.cols.get(*i))
+            .map_or(Value::Null, |c| c.get(cx.row)),
         CExpr::Tag(i) => cx
             .seg
             .and_then(|s| s.tags.get(*i))

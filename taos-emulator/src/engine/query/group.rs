@@ -2,8 +2,9 @@
 
 use super::agg::{argument, Acc, RowRef};
 use super::eval::{eval, RowCtx};
-use super::plan::{AggFn, AggSpec, CExpr};
+use super::plan::{AggSpec, CExpr};
 use super::relation::Relation;
+use super::scan::feed_range;
 use crate::engine::value::{Key, Value};
 use std::collections::HashMap;
 
@@ -22,30 +23,10 @@ pub(super) fn aggregate(
     aggs: &[AggSpec],
     bounds: (i64, i64),
 ) -> Vec<Group> {
-    let mut groups: Vec<Group> = Vec::new();
-    let count_only = aggs
-        .iter()
-        .all(|a| a.func == AggFn::Count && a.arg.is_none());
-    if filter.is_none() && keys.is_empty() && count_only {
-        // `COUNT(*)` of every row: the tables' row counts, no row read.
-        let mut total = 0;
-        let mut first = None;
-        for (si, seg) in rel.segments.iter().enumerate() {
-            let range = rel.rows_in(seg, bounds);
-            if first.is_none() && !range.is_empty() {
-                first = Some((si, range.start));
-            }
-            total += range.len() as i64;
-        }
-        if first.is_some() {
-            groups.push(Group {
-                keys: vec![],
-                accs: aggs.iter().map(|_| Acc::Count(total)).collect(),
-                first,
-            });
-        }
-        return groups;
+    if filter.is_none() && keys.is_empty() {
+        return whole(rel, aggs, bounds).into_iter().collect();
     }
+    let mut groups: Vec<Group> = Vec::new();
     let mut index: HashMap<Key, usize> = HashMap::new();
     for (si, seg) in rel.segments.iter().enumerate() {
         let range = rel.rows_in(seg, bounds);
@@ -89,12 +70,69 @@ pub(super) fn aggregate(
             };
             let ts = if rel.has_ts { seg.data.ts[r] } else { 0 };
             let g = &mut groups[gi];
-            let mut slot = Value::Null;
-            for (acc, spec) in g.accs.iter_mut().zip(aggs) {
-                let v = argument(spec.arg.as_ref(), &rc, &mut slot);
-                acc.update(spec.func, v, ts, (si, r));
-            }
+            feed_row(g.accs.iter_mut().zip(aggs), &rc, ts, (si, r));
         }
     }
     groups
+}
+
+/// Every row in one group (no filter, no keys): each table's range is fed
+/// to the accumulators that read storage directly, and row by row to the
+/// others.
+fn whole(rel: &Relation, aggs: &[AggSpec], bounds: (i64, i64)) -> Option<Group> {
+    let mut accs: Vec<Acc> = aggs.iter().map(Acc::new).collect();
+    let mut first = None;
+    let mut by_row = Vec::with_capacity(aggs.len());
+    for (si, seg) in rel.segments.iter().enumerate() {
+        let range = rel.rows_in(seg, bounds);
+        if range.is_empty() {
+            continue;
+        }
+        first.get_or_insert((si, range.start));
+        by_row.clear();
+        for (k, (acc, spec)) in accs.iter_mut().zip(aggs).enumerate() {
+            if !feed_range(acc, spec, seg, si, range.clone()) {
+                by_row.push(k);
+            }
+        }
+        if by_row.is_empty() {
+            continue;
+        }
+        for r in range {
+            let rc = RowCtx {
+                seg: Some(seg),
+                row: r,
+                aggs: &[],
+                keys: &[],
+                win: [0; 3],
+            };
+            let ts = if rel.has_ts { seg.data.ts[r] } else { 0 };
+            let picked = accs
+                .iter_mut()
+                .zip(aggs)
+                .enumerate()
+                .filter(|(k, _)| by_row.contains(k))
+                .map(|(_, pair)| pair);
+            feed_row(picked, &rc, ts, (si, r));
+        }
+    }
+    Some(Group {
+        keys: vec![],
+        accs,
+        first: Some(first?),
+    })
+}
+
+/// Feeds one row's arguments to the accumulators.
+fn feed_row<'s>(
+    accs: impl Iterator<Item = (&'s mut Acc, &'s AggSpec)>,
+    rc: &RowCtx,
+    ts: i64,
+    at: RowRef,
+) {
+    let mut slot = Value::Null;
+    for (acc, spec) in accs {
+        let v = argument(spec.arg.as_ref(), rc, &mut slot);
+        acc.update(spec.func, v, ts, at);
+    }
 }

@@ -11,6 +11,7 @@ mod like;
 mod plan;
 mod relation;
 mod rowfn;
+mod scan;
 mod window;
 mod windowed;
 

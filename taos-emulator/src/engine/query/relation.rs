@@ -79,7 +79,7 @@ pub struct Virtual {
 impl Virtual {
     /// A virtual table from columns and rows.
     pub fn new(columns: Vec<ColumnDef>, rows: Vec<Vec<Value>>) -> Self {
-        let mut data = TableData::new(columns.len());
+        let mut data = TableData::new(columns.iter().map(|c| c.dt.ty));
         for r in rows {
             data.ts.push(0);
             for (c, v) in data.cols.iter_mut().zip(r) {
@@ -115,7 +115,7 @@ impl Virtual {
         if ordered {
             let ts = v.data.cols.remove(0);
             v.data.ts = ts
-                .into_iter()
+                .values(0..ts.len())
                 .map(|t| match t {
                     Value::Int(t) => t,
                     _ => 0,
