@@ -162,6 +162,10 @@ fn children(c: &mut Criterion) {
             "where_tbname",
             "SELECT avg(current) FROM meters WHERE tbname = 'c7'",
         ),
+        (
+            "where_tag",
+            "SELECT avg(current) FROM meters WHERE groupid = 7",
+        ),
     ] {
         g.bench_function(name, |b| b.iter(|| e.execute(&mut s, sql).expect(name)));
     }

@@ -68,7 +68,7 @@ impl Node {
                 out.push(')');
             }
             Node::Int(i) => out.push_str(itoa::Buffer::new().format(*i)),
-            Node::Float(f) => out.push_str(ryu::Buffer::new().format_finite(*f)),
+            Node::Float(f) => out.push_str(zmij::Buffer::new().format_finite(*f)),
             Node::TimeSpan(d) => d.render(out),
             Node::Invalid(reason) => return Err(Error::InvalidArgument(reason.clone())),
         }

@@ -196,7 +196,7 @@ impl Fill {
             match value {
                 FillValue::Int(i) => out.push_str(itoa::Buffer::new().format(*i)),
                 FillValue::Float(f) if f.is_finite() => {
-                    out.push_str(ryu::Buffer::new().format_finite(*f))
+                    out.push_str(zmij::Buffer::new().format_finite(*f))
                 }
                 FillValue::Float(f) => {
                     return Err(Error::InvalidArgument(format!(

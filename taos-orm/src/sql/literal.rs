@@ -128,7 +128,7 @@ fn write_unchecked_len(
             if f.is_subnormal() {
                 return Err(subnormal(*f));
             }
-            out.push_str(ryu::Buffer::new().format_finite(*f));
+            out.push_str(zmij::Buffer::new().format_finite(*f));
         }
         (SqlType::VarChar | SqlType::NChar, Value::Str(s)) => {
             check_text_len(column, s)?;
@@ -162,9 +162,9 @@ fn not_finite(f: f64, ty: SqlType) -> ValueError {
 fn write_f32(out: &mut String, f: f32) {
     const SHORTEST_MAY_OVERFLOW: f32 = 3.4e38;
     if f.abs() > SHORTEST_MAY_OVERFLOW {
-        out.push_str(ryu::Buffer::new().format_finite(f64::from(f)));
+        out.push_str(zmij::Buffer::new().format_finite(f64::from(f)));
     } else {
-        out.push_str(ryu::Buffer::new().format_finite(f));
+        out.push_str(zmij::Buffer::new().format_finite(f));
     }
 }
 

@@ -78,111 +78,85 @@ pub(super) fn expand(
     Ok(out)
 }
 
-/// The primary-timestamp range implied by top-level AND-ed conditions.
-/// The tables a WHERE condition limits the rows to, when it does:
-/// `tbname = 'd1'`, `tbname IN ('d1', 'd2')`, and ANDs and ORs of those
-/// (names compare exactly, as the server's do). The scan skips every other
-/// table; the condition is still evaluated on the rows it reads.
-pub(super) fn tbname_set(e: &CExpr) -> Option<Vec<String>> {
+/// `e` split into its AND-ed conditions on tags and tbname alone, which
+/// hold or fail for a whole table (so the scan skips the tables they fail
+/// and evaluates them on no row), and the rest. A condition that is false
+/// on its face stays with the rest, where it decides that the answer has no
+/// row at all.
+pub(super) fn split_per_table(e: CExpr) -> (Option<CExpr>, Option<CExpr>) {
     match e {
-        CExpr::Logic(BinOp::And, a, b) => match (tbname_set(a), tbname_set(b)) {
-            (Some(x), Some(y)) => Some(intersect(x, &y)),
-            (x, y) => x.or(y),
-        },
-        CExpr::Logic(BinOp::Or, a, b) => Some(union(tbname_set(a)?, tbname_set(b)?)),
-        leaf => names_only(leaf),
-    }
-}
-
-/// The tables a condition made of nothing but tbname tests allows; `None`
-/// when any part of it reads something else.
-fn names_only(e: &CExpr) -> Option<Vec<String>> {
-    let name = |v: &Value| match v {
-        Value::Str(s) => Some(s.to_string()),
-        _ => None,
-    };
-    match e {
-        CExpr::Logic(BinOp::And, a, b) => Some(intersect(names_only(a)?, &names_only(b)?)),
-        CExpr::Logic(BinOp::Or, a, b) => Some(union(names_only(a)?, names_only(b)?)),
-        CExpr::Cmp(BinOp::Eq, l, r) => match (&**l, &**r) {
-            (CExpr::Tbname, CExpr::Const(v)) | (CExpr::Const(v), CExpr::Tbname) => {
-                name(v).map(|n| vec![n])
-            }
-            _ => None,
-        },
-        CExpr::In(x, list, false) if matches!(**x, CExpr::Tbname) => {
-            list.iter().map(name).collect()
+        CExpr::Logic(BinOp::And, a, b) => {
+            let ((ta, ra), (tb, rb)) = (split_per_table(*a), split_per_table(*b));
+            (and(ta, tb), and(ra, rb))
         }
-        _ => None,
+        e if !e.reads_row() && !e.is_constant() && !e.statically_false() => (Some(e), None),
+        e => (None, Some(e)),
     }
 }
 
-fn intersect(x: Vec<String>, y: &[String]) -> Vec<String> {
-    x.into_iter().filter(|n| y.contains(n)).collect()
-}
-
-fn union(mut x: Vec<String>, y: Vec<String>) -> Vec<String> {
-    x.extend(y);
-    x
-}
-
-/// `e` without the AND-ed conditions on tbname alone, for a scan that reads
-/// only the tables [`tbname_set`] allows: those hold on every row it reads.
-/// `None` when nothing else is left.
-pub(super) fn without_tbname(e: CExpr) -> Option<CExpr> {
-    if names_only(&e).is_some() {
-        return None;
-    }
-    match e {
-        CExpr::Logic(BinOp::And, a, b) => match (without_tbname(*a), without_tbname(*b)) {
-            (Some(a), Some(b)) => Some(CExpr::Logic(BinOp::And, Box::new(a), Box::new(b))),
-            (x, y) => x.or(y),
-        },
-        e => Some(e),
+fn and(a: Option<CExpr>, b: Option<CExpr>) -> Option<CExpr> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(CExpr::Logic(BinOp::And, Box::new(a), Box::new(b))),
+        (x, y) => x.or(y),
     }
 }
 
+/// The primary-timestamp range an AND of conditions allows.
 pub(super) fn ts_bounds(e: &CExpr) -> (i64, i64) {
-    let full = (i64::MIN, i64::MAX);
-    let konst = |c: &CExpr| match c {
-        CExpr::Const(Value::Int(v)) => Some(*v),
-        _ => None,
-    };
     match e {
         CExpr::Logic(BinOp::And, a, b) => {
             let (a, b) = (ts_bounds(a), ts_bounds(b));
             (a.0.max(b.0), a.1.min(b.1))
         }
+        e => ts_range(e).unwrap_or((i64::MIN, i64::MAX)),
+    }
+}
+
+/// `e` without the AND-ed conditions that [`ts_bounds`] turns into the
+/// range, for a scan that reads only the rows in it: those hold on every
+/// row it reads. `None` when nothing else is left.
+pub(super) fn without_ts_bounds(e: CExpr) -> Option<CExpr> {
+    match e {
+        CExpr::Logic(BinOp::And, a, b) => and(without_ts_bounds(*a), without_ts_bounds(*b)),
+        e if ts_range(&e).is_some() => None,
+        e => Some(e),
+    }
+}
+
+/// The range of one comparison of the primary timestamp with a constant
+/// (or BETWEEN two); `None` for any other condition.
+fn ts_range(e: &CExpr) -> Option<(i64, i64)> {
+    let konst = |c: &CExpr| match c {
+        CExpr::Const(Value::Int(v)) => Some(*v),
+        _ => None,
+    };
+    match e {
         CExpr::Cmp(op, l, r) => {
             let (op, v) = match (&**l, &**r) {
-                (CExpr::Ts, c) => match konst(c) {
-                    Some(v) => (*op, v),
-                    None => return full,
-                },
-                (c, CExpr::Ts) => match (konst(c), op) {
-                    (Some(v), BinOp::Lt) => (BinOp::Gt, v),
-                    (Some(v), BinOp::Le) => (BinOp::Ge, v),
-                    (Some(v), BinOp::Gt) => (BinOp::Lt, v),
-                    (Some(v), BinOp::Ge) => (BinOp::Le, v),
-                    (Some(v), op) => (*op, v),
-                    _ => return full,
-                },
-                _ => return full,
+                (CExpr::Ts, c) => (*op, konst(c)?),
+                (c, CExpr::Ts) => {
+                    let v = konst(c)?;
+                    match op {
+                        BinOp::Lt => (BinOp::Gt, v),
+                        BinOp::Le => (BinOp::Ge, v),
+                        BinOp::Gt => (BinOp::Lt, v),
+                        BinOp::Ge => (BinOp::Le, v),
+                        op => (*op, v),
+                    }
+                }
+                _ => return None,
             };
             match op {
-                BinOp::Eq => (v, v),
-                BinOp::Lt => (i64::MIN, v.saturating_sub(1)),
-                BinOp::Le => (i64::MIN, v),
-                BinOp::Gt => (v.saturating_add(1), i64::MAX),
-                BinOp::Ge => (v, i64::MAX),
-                _ => full,
+                BinOp::Eq => Some((v, v)),
+                BinOp::Lt => Some((i64::MIN, v.checked_sub(1)?)),
+                BinOp::Le => Some((i64::MIN, v)),
+                BinOp::Gt => Some((v.checked_add(1)?, i64::MAX)),
+                BinOp::Ge => Some((v, i64::MAX)),
+                _ => None,
             }
         }
-        CExpr::Between(v, lo, hi, false) if **v == CExpr::Ts => match (konst(lo), konst(hi)) {
-            (Some(a), Some(b)) => (a, b),
-            _ => full,
-        },
-        _ => full,
+        CExpr::Between(v, lo, hi, false) if **v == CExpr::Ts => Some((konst(lo)?, konst(hi)?)),
+        _ => None,
     }
 }
 

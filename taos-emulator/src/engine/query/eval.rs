@@ -21,6 +21,32 @@ pub struct RowCtx<'c, 'a> {
     pub win: [i64; 3],
 }
 
+impl<'c, 'a> RowCtx<'c, 'a> {
+    /// A table's context without a row: what tags and tbname read.
+    pub fn table(seg: &'c Segment<'a>) -> Self {
+        RowCtx {
+            seg: Some(seg),
+            row: usize::MAX,
+            aggs: &[],
+            keys: &[],
+            win: [0; 3],
+        }
+    }
+}
+
+/// The SQL order of two operands; a constant side is compared in place and
+/// tbname read without a copy, as conditions evaluated per row or per table
+/// mostly are.
+fn compare(a: &CExpr, b: &CExpr, cx: &RowCtx) -> Option<Ordering> {
+    match (a, b) {
+        (CExpr::Tbname, CExpr::Const(Value::Str(name))) => cx.seg.map(|s| s.tbname.cmp(name)),
+        (CExpr::Const(Value::Str(name)), CExpr::Tbname) => cx.seg.map(|s| (**name).cmp(s.tbname)),
+        (x, CExpr::Const(c)) => eval(x, cx).sql_cmp(c),
+        (CExpr::Const(c), y) => c.sql_cmp(&eval(y, cx)),
+        (x, y) => eval(x, cx).sql_cmp(&eval(y, cx)),
+    }
+}
+
 /// Evaluates `e` on a row.
 pub fn eval(e: &CExpr, cx: &RowCtx) -> Value {
     match e {
@@ -48,20 +74,17 @@ pub fn eval(e: &CExpr, cx: &RowCtx) -> Value {
         // The server's NOT takes an unknown (NULL) condition as false.
         CExpr::Not(x) => Value::Bool(!eval(x, cx).truthy()),
         CExpr::Arith(op, a, b, int) => arith(*op, eval(a, cx), eval(b, cx), *int),
-        CExpr::Cmp(op, a, b) => {
-            let (a, b) = (eval(a, cx), eval(b, cx));
-            match a.sql_cmp(&b) {
-                None => Value::Null,
-                Some(o) => Value::Bool(match op {
-                    BinOp::Eq => o == Ordering::Equal,
-                    BinOp::Ne => o != Ordering::Equal,
-                    BinOp::Lt => o == Ordering::Less,
-                    BinOp::Le => o != Ordering::Greater,
-                    BinOp::Gt => o == Ordering::Greater,
-                    _ => o != Ordering::Less,
-                }),
-            }
-        }
+        CExpr::Cmp(op, a, b) => match compare(a, b, cx) {
+            None => Value::Null,
+            Some(o) => Value::Bool(match op {
+                BinOp::Eq => o == Ordering::Equal,
+                BinOp::Ne => o != Ordering::Equal,
+                BinOp::Lt => o == Ordering::Less,
+                BinOp::Le => o != Ordering::Greater,
+                BinOp::Gt => o == Ordering::Greater,
+                _ => o != Ordering::Less,
+            }),
+        },
         CExpr::Logic(op, a, b) => {
             let a = eval(a, cx);
             let a3 = (!a.is_null()).then(|| a.truthy());

@@ -4,7 +4,7 @@ use super::agg::{argument, Acc, RowRef};
 use super::eval::{eval, RowCtx};
 use super::plan::{AggSpec, CExpr};
 use super::relation::Relation;
-use super::scan::feed_range;
+use super::scan::feed_rows;
 use crate::engine::value::{Key, Value};
 use std::collections::HashMap;
 
@@ -76,45 +76,19 @@ pub(super) fn aggregate(
     groups
 }
 
-/// Every row in one group (no filter, no keys): each table's range is fed
-/// to the accumulators that read storage directly, and row by row to the
-/// others.
+/// Every row in one group (no filter, no keys): each table's range through
+/// the scan operator.
 fn whole(rel: &Relation, aggs: &[AggSpec], bounds: (i64, i64)) -> Option<Group> {
     let mut accs: Vec<Acc> = aggs.iter().map(Acc::new).collect();
     let mut first = None;
-    let mut by_row = Vec::with_capacity(aggs.len());
+    let mut scratch = Vec::with_capacity(aggs.len());
     for (si, seg) in rel.segments.iter().enumerate() {
         let range = rel.rows_in(seg, bounds);
         if range.is_empty() {
             continue;
         }
         first.get_or_insert((si, range.start));
-        by_row.clear();
-        for (k, (acc, spec)) in accs.iter_mut().zip(aggs).enumerate() {
-            if !feed_range(acc, spec, seg, si, range.clone()) {
-                by_row.push(k);
-            }
-        }
-        if by_row.is_empty() {
-            continue;
-        }
-        for r in range {
-            let rc = RowCtx {
-                seg: Some(seg),
-                row: r,
-                aggs: &[],
-                keys: &[],
-                win: [0; 3],
-            };
-            let ts = if rel.has_ts { seg.data.ts[r] } else { 0 };
-            let picked = accs
-                .iter_mut()
-                .zip(aggs)
-                .enumerate()
-                .filter(|(k, _)| by_row.contains(k))
-                .map(|(_, pair)| pair);
-            feed_row(picked, &rc, ts, (si, r));
-        }
+        feed_rows(&mut accs, aggs, rel, si, range, &mut scratch);
     }
     Some(Group {
         keys: vec![],
@@ -124,7 +98,7 @@ fn whole(rel: &Relation, aggs: &[AggSpec], bounds: (i64, i64)) -> Option<Group> 
 }
 
 /// Feeds one row's arguments to the accumulators.
-fn feed_row<'s>(
+pub(super) fn feed_row<'s>(
     accs: impl Iterator<Item = (&'s mut Acc, &'s AggSpec)>,
     rc: &RowCtx,
     ts: i64,

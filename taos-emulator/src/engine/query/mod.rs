@@ -29,7 +29,7 @@ use super::value::{Key, Value};
 use crate::api::{QueryResult, Session, TdError};
 use crate::sql::ast::{DataType, Select, SelectItem};
 use agg::Acc;
-use clauses::{expand, resolve_order, tbname_set, ts_bounds, without_tbname};
+use clauses::{expand, resolve_order, split_per_table, ts_bounds, without_ts_bounds};
 use compile::{has_aggregate, single_selection, Compiler};
 use eval::{eval, RowCtx};
 use group::{aggregate, Group};
@@ -158,14 +158,15 @@ fn run(rel: Option<&Relation>, s: &Select, session: &Session) -> Result<Rows, Td
         Some(f) => Some(cx.compile(f)?.0),
         None => None,
     };
-    // Only the tables the condition names are read, and its conditions on
-    // tbname, which hold on all of them, are not evaluated per row.
-    let (pruned, filter) = match (rel, filter.as_ref().and_then(tbname_set)) {
-        (Some(r), Some(names)) => (
-            Some(r.only(|seg| names.iter().any(|n| n == seg.tbname))),
-            filter.and_then(without_tbname),
+    // Only the tables that pass the conditions on tags and tbname are read,
+    // and those conditions, which hold on all their rows, are not evaluated
+    // per row.
+    let (pruned, filter) = match (rel, filter.map(split_per_table)) {
+        (Some(r), Some((Some(per_table), rest))) => (
+            Some(r.only(|seg| eval(&per_table, &RowCtx::table(seg)).truthy())),
+            rest,
         ),
-        _ => (None, filter),
+        (_, split) => (None, split.and_then(|(_, rest)| rest)),
     };
     let rel = pruned.as_ref().or(rel);
     let mut keys = Vec::new();
@@ -205,9 +206,11 @@ fn run(rel: Option<&Relation>, s: &Select, session: &Session) -> Result<Rows, Td
     let order = resolve_order(&mut cx, &s.order_by, &names, &items, &mut exprs)?;
     let aggs = std::mem::take(&mut cx.aggs);
 
-    let bounds = match (&filter, rel) {
-        (Some(f), Some(r)) if r.has_ts => ts_bounds(f),
-        _ => (i64::MIN, i64::MAX),
+    // Every scan reads only the rows in the timestamp range, so its
+    // conditions are not evaluated per row (SELECT TAGS reads no row).
+    let (bounds, filter) = match (filter, rel) {
+        (Some(f), Some(r)) if r.has_ts && !s.tags => (ts_bounds(&f), without_ts_bounds(f)),
+        (filter, _) => ((i64::MIN, i64::MAX), filter),
     };
     let unordered_limit = (order.is_empty() && !s.distinct && !agg_mode)
         .then(|| s.limit.map(|l| l.saturating_add(s.offset) as usize))
@@ -244,13 +247,7 @@ fn run(rel: Option<&Relation>, s: &Select, session: &Session) -> Result<Rows, Td
             }
             for seg in &rel.segments {
                 // No data row is read: one row per child table.
-                let rc = RowCtx {
-                    seg: Some(seg),
-                    row: usize::MAX,
-                    aggs: &[],
-                    keys: &[],
-                    win: [0; 3],
-                };
+                let rc = RowCtx::table(seg);
                 if pass(&filter, &rc) {
                     rows.push(exprs.iter().map(|e| eval(e, &rc)).collect());
                 }

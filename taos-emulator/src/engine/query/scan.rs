@@ -3,16 +3,59 @@
 //! (and `count(*)`), the shape of full scans.
 
 use super::agg::Acc;
+use super::eval::RowCtx;
+use super::group::feed_row;
 use super::plan::{AggFn, AggSpec, CExpr};
-use super::relation::Segment;
+use super::relation::{Relation, Segment};
 use crate::engine::storage::{Bitmap, Column, Prim, PrimVisitor};
 use std::ops::Range;
+
+/// Feeds `accs` (one per spec of `aggs`) rows `range` of segment `si` of
+/// `rel`: each accumulator that reads storage directly takes the range
+/// whole, the others a row at a time in row order. `scratch` is reused
+/// between calls.
+pub(super) fn feed_rows(
+    accs: &mut [Acc],
+    aggs: &[AggSpec],
+    rel: &Relation,
+    si: usize,
+    range: Range<usize>,
+    scratch: &mut Vec<usize>,
+) {
+    let seg = &rel.segments[si];
+    scratch.clear();
+    for (k, (acc, spec)) in accs.iter_mut().zip(aggs).enumerate() {
+        if !feed_range(acc, spec, seg, si, range.clone()) {
+            scratch.push(k);
+        }
+    }
+    if scratch.is_empty() {
+        return;
+    }
+    for r in range {
+        let rc = RowCtx {
+            seg: Some(seg),
+            row: r,
+            aggs: &[],
+            keys: &[],
+            win: [0; 3],
+        };
+        let ts = if rel.has_ts { seg.data.ts[r] } else { 0 };
+        let picked = accs
+            .iter_mut()
+            .zip(aggs)
+            .enumerate()
+            .filter(|(k, _)| scratch.contains(k))
+            .map(|(_, pair)| pair);
+        feed_row(picked, &rc, ts, (si, r));
+    }
+}
 
 /// Feeds `acc` (of `spec`) rows `range` of segment `si`, exactly as a row
 /// at a time would, when the argument is a plain fixed-width column (or
 /// `count(*)`) and the function one of those above. False, nothing fed,
 /// otherwise.
-pub(super) fn feed_range(
+fn feed_range(
     acc: &mut Acc,
     spec: &AggSpec,
     seg: &Segment,

@@ -4,14 +4,17 @@
 use super::agg::{argument, Acc, RowRef};
 use super::compile::Compiler;
 use super::eval::{cast, eval, RowCtx};
-use super::plan::{AggSpec, CExpr};
+use super::plan::{AggFn, AggSpec, CExpr};
+use super::scan::feed_rows;
 use super::Relation;
 use crate::api::TdError;
 use crate::engine::error::{unsupported, wrong_value_type};
 use crate::engine::time;
 use crate::engine::value::{Key, Value};
 use crate::sql::ast::{DataType, Window};
-use std::collections::{BTreeMap, HashMap};
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap, HashMap};
+use std::ops::Range;
 use taos_query::common::{Precision, Ty};
 
 /// Windows beyond this many per partition are refused rather than built.
@@ -84,6 +87,25 @@ impl Acc1 {
             acc.update(spec.func, v, ts, at);
         }
         self.last_ts = self.last_ts.max(ts);
+    }
+
+    /// Feeds rows `range` (not empty) of segment `si`, through the scan
+    /// operator; the window's first row stays its earliest.
+    fn feed_rows(
+        &mut self,
+        aggs: &[AggSpec],
+        rel: &Relation,
+        si: usize,
+        range: Range<usize>,
+        scratch: &mut Vec<usize>,
+    ) {
+        let ts = &rel.segments[si].data.ts;
+        let (first, last) = (ts[range.start], ts[range.end - 1]);
+        if first < self.first_ts {
+            (self.first, self.first_ts) = ((si, range.start), first);
+        }
+        self.last_ts = self.last_ts.max(last);
+        feed_rows(&mut self.accs, aggs, rel, si, range, scratch);
     }
 
     fn finish(self, keys: &[Value], aggs: &[AggSpec], win: [i64; 3]) -> WinRow {
@@ -166,21 +188,20 @@ fn partitions(
 ) -> Vec<Partition> {
     let mut parts: Vec<Partition> = Vec::new();
     let mut index: HashMap<Key, usize> = HashMap::new();
+    // Keys of tags and tbname are the same on every row of a table.
+    let per_table = keys.iter().all(|k| !k.reads_row());
     for (si, seg) in rel.segments.iter().enumerate() {
+        let mut table_part = None;
         for r in rel.rows_in(seg, bounds) {
             let rc = row_ctx(rel, (si, r));
             if matches!(filter, Some(f) if !eval(f, &rc).truthy()) {
                 continue;
             }
-            let key = Key(keys.iter().map(|k| eval(k, &rc)).collect());
-            let pi = match index.get(&key) {
-                Some(&i) => i,
-                None => {
-                    parts.push((key.0.clone(), Vec::new()));
-                    index.insert(key, parts.len() - 1);
-                    parts.len() - 1
-                }
+            let pi = match table_part {
+                Some(pi) if per_table => pi,
+                _ => part_of(&mut parts, &mut index, keys, &rc),
             };
+            table_part = Some(pi);
             parts[pi].1.push((seg.data.ts[r], (si, r)));
         }
     }
@@ -193,6 +214,117 @@ fn partitions(
         }
     }
     parts
+}
+
+/// The index in `parts` of the partition of the row `rc`, added when new.
+fn part_of<T: Default>(
+    parts: &mut Vec<(Vec<Value>, T)>,
+    index: &mut HashMap<Key, usize>,
+    keys: &[CExpr],
+    rc: &RowCtx,
+) -> usize {
+    let key = Key(keys.iter().map(|k| eval(k, rc)).collect());
+    if let Some(&i) = index.get(&key) {
+        return i;
+    }
+    parts.push((key.0.clone(), T::default()));
+    index.insert(key, parts.len() - 1);
+    parts.len() - 1
+}
+
+/// Whether an aggregate's result is the same whichever order its rows
+/// arrive in, table by table or in time order (up to the rounding of float
+/// sums), as the whole-relation aggregates already read them.
+fn order_free(f: AggFn) -> bool {
+    use AggFn::*;
+    matches!(
+        f,
+        Count
+            | Sum
+            | Avg
+            | Min
+            | Max
+            | Spread
+            | Stddev
+            | VarPop
+            | First
+            | Last
+            | LastRow
+            | Elapsed
+            | HyperLogLog
+            | Percentile
+    )
+}
+
+/// A partition: its key values and each of its tables' rows in range.
+type TablePartition = (Vec<Value>, Vec<(usize, Range<usize>)>);
+
+/// Tumbling INTERVAL windows without one sorted timeline of every row:
+/// tables are merged window by window (a heap of each table's next window
+/// start), and each window takes each table's row range in it through the
+/// scan operator. For partitions constant per table, no WHERE filter on
+/// rows, and `order_free` aggregates.
+fn tumbling_by_table(
+    rel: &Relation,
+    keys: &[CExpr],
+    aggs: &[AggSpec],
+    bounds: (i64, i64),
+    (len, offset): (i64, i64),
+) -> Result<Vec<WinRow>, TdError> {
+    let mut parts: Vec<TablePartition> = Vec::new();
+    let mut index: HashMap<Key, usize> = HashMap::new();
+    for (si, seg) in rel.segments.iter().enumerate() {
+        let range = rel.rows_in(seg, bounds);
+        if !range.is_empty() {
+            let pi = part_of(
+                &mut parts,
+                &mut index,
+                keys,
+                &row_ctx(rel, (si, range.start)),
+            );
+            parts[pi].1.push((si, range));
+        }
+    }
+    let mut out = Vec::new();
+    let mut scratch = Vec::with_capacity(aggs.len());
+    for (pkeys, mut tables) in parts {
+        let next_start = |si: usize, row: usize| align(rel.segments[si].data.ts[row], offset, len);
+        // Equal starts pop in table order, the order rows are fed in.
+        let mut heap: BinaryHeap<Reverse<(i64, usize)>> = tables
+            .iter()
+            .enumerate()
+            .map(|(k, (si, r))| Reverse((next_start(*si, r.start), k)))
+            .collect();
+        let mut windows = 0i64;
+        while let Some(Reverse((start, k))) = heap.pop() {
+            windows += 1;
+            if windows > MAX_WINDOWS {
+                return Err(too_many());
+            }
+            let end = start.saturating_add(len);
+            let mut acc: Option<Acc1> = None;
+            let mut table = Some(k);
+            while let Some(k) = table {
+                let (si, rows) = &mut tables[k];
+                let ts = &rel.segments[*si].data.ts;
+                let stop = rows.start + ts[rows.clone()].partition_point(|&t| t < end);
+                acc.get_or_insert_with(|| Acc1::new(aggs, (*si, rows.start), ts[rows.start]))
+                    .feed_rows(aggs, rel, *si, rows.start..stop, &mut scratch);
+                rows.start = stop;
+                if rows.start < rows.end {
+                    heap.push(Reverse((next_start(*si, stop), k)));
+                }
+                table = match heap.peek() {
+                    Some(Reverse((s, _))) if *s == start => heap.pop().map(|Reverse((_, k))| k),
+                    _ => None,
+                };
+            }
+            if let Some(a) = acc {
+                out.push(a.finish(&pkeys, aggs, [start, end, len]));
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// Start of the latest window (of the sliding grid) at or before `ts`.
@@ -209,6 +341,21 @@ pub fn run(
     bounds: (i64, i64),
     kind: &Kind,
 ) -> Result<Vec<WinRow>, TdError> {
+    if let Kind::Interval {
+        len,
+        offset,
+        sliding,
+    } = kind
+    {
+        if sliding == len
+            && rel.has_ts
+            && filter.is_none()
+            && keys.iter().all(|k| !k.reads_row())
+            && aggs.iter().all(|a| order_free(a.func))
+        {
+            return tumbling_by_table(rel, keys, aggs, bounds, (*len, *offset));
+        }
+    }
     let mut out = Vec::new();
     for (pkeys, rows) in partitions(rel, filter, keys, bounds) {
         match kind {
