@@ -1,6 +1,6 @@
 //! Ingest, all paths in one run: one million meters-shaped rows over 1,000
 //! child tables, through the real `taos` client into the in-process
-//! emulator. Ours: `Database::insert` (SQL), `Database::insert_bound`
+//! emulator and, when `TAOS_DSN` names one, a real server. Ours: `Database::insert` (SQL), `Database::insert_bound`
 //! (parameter binding), `Inserter`; hand-written: `taos` `exec` of batched
 //! SQL and hand-built `Stmt` binding. Also the client-side cost alone of
 //! building the bind blocks. And small batches (1,000 calls of 100 rows)
@@ -212,66 +212,47 @@ fn small_batches(c: &mut Criterion, runtime: &tokio::runtime::Runtime, dsn: &str
     runtime.block_on(db.drop_database()).unwrap();
 }
 
-fn bench(c: &mut Criterion) {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let emulator = runtime.block_on(taos_emulator::Emulator::start()).unwrap();
-    let taos = Arc::new(
-        runtime
-            .block_on(taos_orm::connect(&emulator.dsn()))
-            .unwrap(),
-    );
+/// The million rows through every path, against the target at `dsn`.
+fn ingest_1m(c: &mut Criterion, runtime: &tokio::runtime::Runtime, dsn: &str, target: &str) {
+    let taos = Arc::new(runtime.block_on(taos_orm::connect(dsn)).unwrap());
+    let database = "bench_ingest";
+    let options = DatabaseOptions::new(database);
     let db = runtime
-        .block_on(Database::create(
-            Arc::clone(&taos),
-            &DatabaseOptions::new("bench_ingest"),
-        ))
+        .block_on(Database::create(Arc::clone(&taos), &options))
         .unwrap();
     runtime.block_on(db.create_table::<Meter>()).unwrap();
     let rows = rows();
-
-    let mut client = c.benchmark_group("bind_block_build_1m_rows");
-    client.sample_size(10);
-    client.measurement_time(Duration::from_secs(5));
-    client.throughput(Throughput::Elements(ROWS as u64));
-    client.bench_function("taos_orm bind_tables", |b| {
-        b.iter(|| bind_tables(&rows, Precision::Millisecond).unwrap())
-    });
-    client.finish();
-
-    let mut group = c.benchmark_group("ingest_1m_rows");
+    let mut group = c.benchmark_group(format!("ingest_1m_rows/{target}"));
     group.sample_size(10);
     group.warm_up_time(Duration::from_secs(1));
     group.measurement_time(Duration::from_secs(12));
     group.throughput(Throughput::Elements(ROWS as u64));
     group.bench_function("taos_orm Database::insert (SQL)", |b| {
-        b.to_async(&runtime).iter(|| async {
+        b.to_async(runtime).iter(|| async {
             assert_eq!(db.insert(&rows).await.unwrap().rows, ROWS);
         })
     });
     group.bench_function("hand-written taos exec (SQL)", |b| {
-        b.to_async(&runtime).iter(|| async {
+        b.to_async(runtime).iter(|| async {
             let mut affected = 0;
-            for sql in hand_written_sql("bench_ingest", &rows) {
+            for sql in hand_written_sql(database, &rows) {
                 affected += taos.exec(sql).await.unwrap();
             }
             assert_eq!(affected, ROWS);
         })
     });
     group.bench_function("taos_orm Database::insert_bound", |b| {
-        b.to_async(&runtime).iter(|| async {
+        b.to_async(runtime).iter(|| async {
             assert_eq!(db.insert_bound(&rows).await.unwrap().rows, ROWS);
         })
     });
     group.bench_function("hand-built taos Stmt", |b| {
-        b.to_async(&runtime).iter(|| async {
-            assert_eq!(hand_built_stmt(&taos, "bench_ingest", &rows).await, ROWS);
+        b.to_async(runtime).iter(|| async {
+            assert_eq!(hand_built_stmt(&taos, database, &rows).await, ROWS);
         })
     });
     group.bench_function("taos_orm Inserter (rows moved in)", |b| {
-        b.to_async(&runtime).iter_batched(
+        b.to_async(runtime).iter_batched(
             || rows.clone(),
             |owned| async {
                 let mut inserter = Inserter::new(db.clone(), InserterOptions::default());
@@ -284,9 +265,31 @@ fn bench(c: &mut Criterion) {
         )
     });
     group.finish();
+    runtime.block_on(db.drop_database()).unwrap();
+}
+
+fn bench(c: &mut Criterion) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let emulator = runtime.block_on(taos_emulator::Emulator::start()).unwrap();
+
+    let rows = rows();
+    let mut client = c.benchmark_group("bind_block_build_1m_rows");
+    client.sample_size(10);
+    client.measurement_time(Duration::from_secs(5));
+    client.throughput(Throughput::Elements(ROWS as u64));
+    client.bench_function("taos_orm bind_tables", |b| {
+        b.iter(|| bind_tables(&rows, Precision::Millisecond).unwrap())
+    });
+    client.finish();
+
+    ingest_1m(c, &runtime, &emulator.dsn(), "emulator");
     small_batches(c, &runtime, &emulator.dsn(), "emulator");
     // And on a real server, when `TAOS_DSN` names one.
     if let Ok(dsn) = std::env::var("TAOS_DSN") {
+        ingest_1m(c, &runtime, &dsn, "server");
         small_batches(c, &runtime, &dsn, "server");
     }
 }
