@@ -48,13 +48,7 @@ pub fn delete(
             .data
             .range(bounds.0, bounds.1)
             .filter(|&r| {
-                let rc = RowCtx {
-                    seg: Some(seg),
-                    row: r,
-                    aggs: &[],
-                    keys: &[],
-                    win: [0; 3],
-                };
+                let rc = RowCtx::row(seg, r);
                 !matches!(&filter, Some(f) if !eval(f, &rc).truthy())
             })
             .collect();

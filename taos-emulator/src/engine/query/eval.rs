@@ -22,15 +22,20 @@ pub struct RowCtx<'c, 'a> {
 }
 
 impl<'c, 'a> RowCtx<'c, 'a> {
-    /// A table's context without a row: what tags and tbname read.
-    pub fn table(seg: &'c Segment<'a>) -> Self {
+    /// Row `row` of `seg`, outside any group or window.
+    pub fn row(seg: &'c Segment<'a>, row: usize) -> Self {
         RowCtx {
             seg: Some(seg),
-            row: usize::MAX,
+            row,
             aggs: &[],
             keys: &[],
             win: [0; 3],
         }
+    }
+
+    /// A table's context without a row: what tags and tbname read.
+    pub fn table(seg: &'c Segment<'a>) -> Self {
+        Self::row(seg, usize::MAX)
     }
 }
 

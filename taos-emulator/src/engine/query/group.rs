@@ -31,13 +31,7 @@ pub(super) fn aggregate(
     for (si, seg) in rel.segments.iter().enumerate() {
         let range = rel.rows_in(seg, bounds);
         for r in range {
-            let rc = RowCtx {
-                seg: Some(seg),
-                row: r,
-                aggs: &[],
-                keys: &[],
-                win: [0; 3],
-            };
+            let rc = RowCtx::row(seg, r);
             if let Some(f) = filter {
                 if !eval(f, &rc).truthy() {
                     continue;

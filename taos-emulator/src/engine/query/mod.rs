@@ -268,13 +268,7 @@ fn run(rel: Option<&Relation>, s: &Select, session: &Session) -> Result<Rows, Td
                     Box::new(range)
                 };
                 for r in range {
-                    let rc = RowCtx {
-                        seg: Some(seg),
-                        row: r,
-                        aggs: &[],
-                        keys: &[],
-                        win: [0; 3],
-                    };
+                    let rc = RowCtx::row(seg, r);
                     if !pass(&filter, &rc) {
                         continue;
                     }

@@ -33,13 +33,7 @@ pub(super) fn feed_rows(
         return;
     }
     for r in range {
-        let rc = RowCtx {
-            seg: Some(seg),
-            row: r,
-            aggs: &[],
-            keys: &[],
-            win: [0; 3],
-        };
+        let rc = RowCtx::row(seg, r);
         let ts = if rel.has_ts { seg.data.ts[r] } else { 0 };
         let picked = accs
             .iter_mut()

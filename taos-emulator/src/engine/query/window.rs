@@ -132,13 +132,7 @@ impl Acc1 {
 }
 
 fn row_ctx<'c, 'a>(rel: &'c Relation<'a>, (si, r): RowRef) -> RowCtx<'c, 'a> {
-    RowCtx {
-        seg: Some(&rel.segments[si]),
-        row: r,
-        aggs: &[],
-        keys: &[],
-        win: [0; 3],
-    }
+    RowCtx::row(&rel.segments[si], r)
 }
 
 /// TWA in an INTERVAL window also weighs the stretch from the window's
