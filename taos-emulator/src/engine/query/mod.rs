@@ -161,12 +161,15 @@ fn run(rel: Option<&Relation>, s: &Select, session: &Session) -> Result<Rows, Td
     // Only the tables that pass the conditions on tags and tbname are read,
     // and those conditions, which hold on all their rows, are not evaluated
     // per row.
-    let (pruned, filter) = match (rel, filter.map(split_per_table)) {
-        (Some(r), Some((Some(per_table), rest))) => (
-            Some(r.only(|seg| eval(&per_table, &RowCtx::table(seg)).truthy())),
-            rest,
-        ),
-        (_, split) => (None, split.and_then(|(_, rest)| rest)),
+    let (pruned, filter) = match (rel, filter) {
+        (Some(r), Some(f)) => match split_per_table(f) {
+            (Some(per_table), rest) => (
+                Some(r.only(|seg| eval(&per_table, &RowCtx::table(seg)).truthy())),
+                rest,
+            ),
+            (None, rest) => (None, rest),
+        },
+        (_, filter) => (None, filter),
     };
     let rel = pruned.as_ref().or(rel);
     let mut keys = Vec::new();
