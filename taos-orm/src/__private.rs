@@ -26,12 +26,19 @@ pub fn timestamp_value<T: TdType>(field: &T) -> Value<'_> {
 /// Appends a field's value to a child table name built from a
 /// `child = "d_{field}"` template. The runtime validates the finished name.
 pub fn push_name_part(out: &mut String, value: Value<'_>) {
-    // Writing to a String cannot fail.
+    // Run for every row: integers and text, the usual parts, skip the
+    // formatter. Writing to a String cannot fail.
     let _ = match value {
         Value::Null => write!(out, "null"),
         Value::Bool(b) => write!(out, "{b}"),
-        Value::Int(i) => write!(out, "{i}"),
-        Value::UInt(u) => write!(out, "{u}"),
+        Value::Int(i) => {
+            out.push_str(itoa::Buffer::new().format(i));
+            Ok(())
+        }
+        Value::UInt(u) => {
+            out.push_str(itoa::Buffer::new().format(u));
+            Ok(())
+        }
         Value::Float(f) => write!(out, "{f}"),
         Value::Double(d) => write!(out, "{d}"),
         Value::Timestamp(TimestampValue::Raw(raw)) => write!(out, "{raw}"),
@@ -43,7 +50,10 @@ pub fn push_name_part(out: &mut String, value: Value<'_>) {
             )
         }
         Value::Timestamp(TimestampValue::Precise(ts)) => write!(out, "{}", ts.as_raw_i64()),
-        Value::Str(s) => write!(out, "{s}"),
+        Value::Str(s) => {
+            out.push_str(s);
+            Ok(())
+        }
         Value::Bytes(bytes) => bytes.iter().try_for_each(|b| write!(out, "{b:02x}")),
         Value::Json(json) => write!(out, "{json}"),
     };

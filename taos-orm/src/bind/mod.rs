@@ -143,9 +143,15 @@ impl<C: Connection> Database<C> {
         progress: &Progress,
     ) -> Result<InsertReport> {
         let chunks = chunk_tables(tables);
-        let lanes = BIND_LANES.min(chunks.len()).max(1);
         let guard = self.connection().acquire().await?;
         let taos: &taos::Taos = &guard;
+        // The native client's statement calls block in place: lanes on one
+        // task would only run one after another, each preparing its own.
+        let lanes = if taos.is_native() {
+            1
+        } else {
+            BIND_LANES.min(chunks.len()).max(1)
+        };
         let tags = using && schema.kind == TableKind::Super;
         let runs = (0..lanes).map(|lane| {
             let mine: Vec<std::ops::Range<usize>> =
@@ -257,8 +263,9 @@ impl<C: Connection> Database<C> {
     }
 }
 
-/// Statements bound concurrently by one insert: they overlap the round
-/// trips of one with the server's work on another.
+/// Statements bound concurrently by one insert over WebSocket: they overlap
+/// the round trips of one with the server's work on another (a native
+/// connection uses one).
 pub const BIND_LANES: usize = 4;
 
 #[derive(Default)]
