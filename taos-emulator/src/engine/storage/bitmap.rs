@@ -38,6 +38,16 @@ impl Bitmap {
         self.len += 1;
     }
 
+    /// Sets or clears row `i` (within the rows covered).
+    pub fn set(&mut self, i: usize, set: bool) {
+        let (word, bit) = (i / BITS, 1 << (i % BITS));
+        if set {
+            self.words[word] |= bit;
+        } else {
+            self.words[word] &= !bit;
+        }
+    }
+
     /// Appends `n` rows, all set or all clear.
     pub fn push_n(&mut self, n: usize, set: bool) {
         self.reserve(n);

@@ -297,6 +297,29 @@ impl Column {
         }
     }
 
+    /// Whether [`Self::set`] can store `v` in place: NULL anywhere, a value
+    /// of the column's fixed-width shape, anything loosely typed. Text and
+    /// bytes live packed in one buffer and are never rewritten in place.
+    pub fn settable(&self, v: &Value) -> bool {
+        v.is_null()
+            || cells!(each &self.cells,
+                c => prim_fits(c, v),
+                _s => false,
+                _a => true
+            )
+    }
+
+    /// Overwrites row `i` with `v`, which [`Self::settable`] accepted.
+    pub fn set(&mut self, i: usize, v: Value) {
+        let valid = !v.is_null();
+        cells!(each &mut self.cells,
+            c => c[i] = prim_or_default(&v),
+            _s => debug_assert!(!valid, "text is not rewritten in place"),
+            a => a[i] = v
+        );
+        self.valid.set(i, valid);
+    }
+
     /// Appends a NULL.
     pub fn push_null(&mut self) {
         cells!(each &mut self.cells,
@@ -391,6 +414,15 @@ fn push_prim<T: Prim>(c: &mut Vec<T>, v: Value) -> Result<(), Value> {
         }
         None => Err(v),
     }
+}
+
+fn prim_fits<T: Prim>(_: &[T], v: &Value) -> bool {
+    T::from_value(v).is_some()
+}
+
+/// The stored form of `v`; a NULL's slot holds the type's default.
+fn prim_or_default<T: Prim>(v: &Value) -> T {
+    T::from_value(v).unwrap_or_default()
 }
 
 fn retain_by<T>(v: &mut Vec<T>, keep: &[bool]) {

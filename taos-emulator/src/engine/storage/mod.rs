@@ -126,6 +126,9 @@ impl TableData {
                 _ => unique.push(k),
             }
         }
+        if !composite && self.overwrite(ts, cells, rows, &unique) {
+            return;
+        }
         let first = &keys[unique[0]];
         let start = match self.find(first.0, first.1.as_ref()) {
             Ok(i) | Err(i) => i,
@@ -169,6 +172,47 @@ impl TableData {
         for j in j..tail_ts.len() {
             self.push_stored(&tail_ts, &tail, j);
         }
+    }
+
+    /// Rows whose timestamps are all stored already (`unique`: indices into
+    /// `rows`, one per key) overwritten where they are, the columns they
+    /// give replaced and the others kept, as the merge would: a rewrite of
+    /// recent history then costs nothing for the rows after it. False, and
+    /// nothing written, when a key is new or a value cannot be stored in
+    /// place.
+    fn overwrite(
+        &mut self,
+        ts: &[i64],
+        cells: &mut [Option<Value>],
+        rows: &[usize],
+        unique: &[usize],
+    ) -> bool {
+        let w = self.cols.len();
+        let mut at = Vec::with_capacity(unique.len());
+        for &k in unique {
+            let r = rows[k];
+            let Ok(i) = self.find(ts[r], None) else {
+                return false;
+            };
+            let given = &cells[r * w..(r + 1) * w];
+            if !self
+                .cols
+                .iter()
+                .zip(given)
+                .all(|(c, v)| v.as_ref().map_or(true, |v| c.settable(v)))
+            {
+                return false;
+            }
+            at.push((r, i));
+        }
+        for (r, i) in at {
+            for (c, cell) in self.cols.iter_mut().zip(&mut cells[r * w..(r + 1) * w]) {
+                if let Some(v) = cell.take() {
+                    c.set(i, v);
+                }
+            }
+        }
+        true
     }
 
     /// Appends stored row `j` of a split-off tail.

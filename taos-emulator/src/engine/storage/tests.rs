@@ -159,6 +159,25 @@ fn round_trip(ty: Ty, samples: &[Value]) {
         .collect();
     write_both(&mut d, &mut model, &merged);
     same(&d, &model, "merge");
+    // Stored keys only, out of order, one of them three times: rewritten in
+    // place where the values allow, merged otherwise, the same either way.
+    let stored: Vec<i64> = model.keys().copied().collect();
+    let rewritten: Vec<(i64, [Option<Value>; 2])> = stored
+        .iter()
+        .rev()
+        .step_by(2)
+        .enumerate()
+        .map(|(i, &t)| {
+            let first = (i % 3 != 1).then(|| v(i + 2));
+            (t, [first, (i % 2 == 1).then_some(Value::Int(-7))])
+        })
+        .chain([
+            (stored[1], [Some(Value::Null), Some(Value::Int(5))]),
+            (stored[1], [None, Some(Value::Null)]),
+        ])
+        .collect();
+    write_both(&mut d, &mut model, &rewritten);
+    same(&d, &model, "overwrite");
     let doomed = [0, 3, 4, 9, d.len() - 1];
     d.remove_rows(&doomed);
     let keys: Vec<i64> = model.keys().copied().collect();
