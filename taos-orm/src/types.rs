@@ -92,7 +92,8 @@ impl TdType for i64 {
         }
     }
 
-    column_paths!(copy BigInt, Int => |v| Ok(i64::from(v)), SmallInt => |v| Ok(i64::from(v)), TinyInt => |v| Ok(i64::from(v)), UInt => |v| Ok(i64::from(v)), USmallInt => |v| Ok(i64::from(v)), UTinyInt => |v| Ok(i64::from(v)), Timestamp => |ts: Timestamp| Ok(ts.as_raw_i64()));
+    // A raw timestamp is the stored i64: copied as BIGINT is.
+    column_paths!(copy BigInt | Timestamp, Int => |v| Ok(i64::from(v)), SmallInt => |v| Ok(i64::from(v)), TinyInt => |v| Ok(i64::from(v)), UInt => |v| Ok(i64::from(v)), USmallInt => |v| Ok(i64::from(v)), UTinyInt => |v| Ok(i64::from(v)));
 }
 
 impl TdType for bool {

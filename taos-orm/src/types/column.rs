@@ -81,17 +81,36 @@ pub(super) fn copied<T: Plain>(
     Ok(())
 }
 
+/// Appends a fixed-width nullable column, each value read in place from
+/// the `len` at `data`, NULL as `None`.
+#[inline]
+pub(super) fn nullable_copied<T: Plain>(
+    data: *const T,
+    len: usize,
+    nulls: impl Iterator<Item = bool>,
+    out: &mut Vec<Option<T>>,
+) -> Result<(), (usize, FromValueError)> {
+    out.reserve(len);
+    for (i, null) in nulls.take(len).enumerate() {
+        // SAFETY: `i < len`, the values at `data`, which may be unaligned;
+        // every bit pattern is a `T` (`Plain`).
+        out.push((!null).then(|| unsafe { data.add(i).read_unaligned() }));
+    }
+    Ok(())
+}
+
 /// The two column methods of a `TdType` impl, reading the listed view
-/// variants directly with a conversion each; after `copy`, the variant
-/// that holds the type itself, copied whole when it has no NULL.
+/// variants directly with a conversion each; after `copy`, the variants
+/// (`A | B`) whose stored values are the type itself, copied whole when
+/// they have no NULL and read in place when they do.
 macro_rules! column_paths {
-    (copy $copy:ident $(, $variant:ident => $convert:expr)* $(,)?) => {
-        column_paths!(@impl [$copy] $($variant => $convert),*);
+    (copy $($copy:ident)|+ $(, $variant:ident => $convert:expr)* $(,)?) => {
+        column_paths!(@impl [$($copy)+] $($variant => $convert),*);
     };
     ($($variant:ident => $convert:expr),+ $(,)?) => {
         column_paths!(@impl [] $($variant => $convert),+);
     };
-    (@impl [$($copy:ident)?] $($variant:ident => $convert:expr),*) => {
+    (@impl [$($copy:ident)*] $($variant:ident => $convert:expr),*) => {
         fn extend_from_column(
             column: &::taos::taos_query::common::ColumnView,
             out: &mut Vec<Self>,
@@ -100,7 +119,7 @@ macro_rules! column_paths {
             match column {
                 $(ColumnView::$copy(view) => {
                     column::copied(view.as_raw_ptr(), view.len(), view.is_null_iter(), out)
-                })?
+                })*
                 $(ColumnView::$variant(view) => column::non_null(view.iter(), out, $convert),)*
                 _ => crate::value::extend_by_rows(column, out, Self::from_value),
             }
@@ -112,7 +131,9 @@ macro_rules! column_paths {
         ) -> Result<(), (usize, FromValueError)> {
             use ::taos::taos_query::common::ColumnView;
             match column {
-                $(ColumnView::$copy(view) => column::nullable(view.iter(), out, Ok),)?
+                $(ColumnView::$copy(view) => {
+                    column::nullable_copied(view.as_raw_ptr(), view.len(), view.is_null_iter(), out)
+                })*
                 $(ColumnView::$variant(view) => column::nullable(view.iter(), out, $convert),)*
                 _ => crate::value::nullable_by_rows(column, out),
             }
