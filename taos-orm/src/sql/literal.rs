@@ -155,7 +155,7 @@ fn not_finite(f: f64, ty: SqlType) -> ValueError {
 
 /// The server parses every float literal as a double and refuses one above
 /// FLT_MAX for a FLOAT column (0x0216 "illegal float data"), and the
-/// shortest text of the largest floats (`3.4028235e38`) is just above it as
+/// shortest text of the largest floats (`3.4028235e+38`) is just above it as
 /// a double. Those few are written as their exact double, which parses back
 /// to the same float; everything else keeps the shortest text.
 #[inline]
