@@ -176,7 +176,7 @@ async fn a_server_error_mid_flush_loses_no_row_bound_path() {
     let unwritten = assert_partial(&db, &inserter, &err, &rows).await;
     assert_eq!(err.code(), Some(0x2603), "seen through Error::Insert");
     assert!(err.is_table_not_exist());
-    assert!(!err.is_transient());
+    assert!(!err.is_retriable());
     assert!(
         [50_000, 100_000].contains(&unwritten.len()),
         "one whole exec is unwritten: {}",

@@ -551,7 +551,7 @@ async fn a_failed_migration_names_what_ran_and_resumes() -> taos_orm::Result<()>
     assert!(applied[0].contains("MODIFY COLUMN `label`"));
     assert!(failed.contains("ADD COLUMN `humidity`"));
     assert_eq!(err.code(), Some(0x0529));
-    assert!(err.is_transient());
+    assert!(err.is_retriable());
     // Running it again does what is left.
     let rest = db.migrate::<v2::Sensor>().await?;
     assert_eq!(rest.statements.len(), 3);

@@ -287,6 +287,8 @@ pub struct EmulatorBuilder {
     faults: Vec<Fault>,
     token: Option<String>,
     allow_remote: bool,
+    /// The faults of a [`crate::Cluster`], armed on all its nodes at once.
+    shared_faults: Option<Arc<Faults>>,
 }
 
 impl fmt::Debug for EmulatorBuilder {
@@ -365,6 +367,12 @@ impl EmulatorBuilder {
     /// Injects `fault` into the statements the emulator runs (see [`Fault`]).
     pub fn fault(mut self, fault: Fault) -> Self {
         self.faults.push(fault);
+        self
+    }
+
+    /// Shares `faults` with other emulators (the nodes of a cluster).
+    pub(crate) fn shared_faults(mut self, faults: Arc<Faults>) -> Self {
+        self.shared_faults = Some(faults);
         self
     }
 
@@ -449,7 +457,13 @@ impl EmulatorBuilder {
             engine,
             executor,
             log,
-            faults: Arc::new(Faults::new(self.faults)),
+            faults: match self.shared_faults {
+                Some(shared) => {
+                    self.faults.into_iter().for_each(|f| shared.add(f));
+                    shared
+                }
+                None => Arc::new(Faults::new(self.faults)),
+            },
             token: self.token,
         })
     }

@@ -3,11 +3,13 @@
 //! loopback exactly as to a real server.
 
 pub mod api;
+mod cluster;
 mod emulator;
 pub mod engine;
 mod server;
 pub mod sql;
 
+pub use cluster::{Cluster, LEADER_CHANGING};
 pub use emulator::{Emulator, EmulatorBuilder, TestTarget, SERVER_VERSION};
 pub use engine::Engine;
 pub use server::{Fault, FaultAction};

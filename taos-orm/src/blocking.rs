@@ -19,12 +19,27 @@ use crate::database::{
 };
 use crate::ddl::{self, DatabaseOptions};
 use crate::decode::{ColumnMap, RowCursor};
-use crate::error::{schema_changed, Error, Result};
+use crate::error::{schema_changed, Error, Failure, Result};
 use crate::insert::{InsertSql, MAX_SQL_LEN};
 use crate::lifecycle::{self, DescribeRow, LiveRows, Migration, SchemaDiff, TableShape};
 use crate::query::RawQuery;
+use crate::retry::{Next, Resend, Retry};
 use crate::table::{TdRow, TdTable};
 use crate::InsertReport;
+
+/// Releases `guard` after an operation on it, discarding the connection
+/// when the outcome says it is lost (the twin of the async handle's).
+pub(crate) fn settle<'c, C: SyncConnection, T>(
+    conn: &'c C,
+    guard: C::Guard<'c>,
+    outcome: Result<T>,
+) -> Result<T> {
+    match &outcome {
+        Err(e) if e.failure() == Failure::Connection => conn.discard(guard),
+        _ => drop(guard),
+    }
+    outcome
+}
 
 /// A source of sync connections: a [`Taos`], a reference or `Arc` to one, or
 /// an r2d2 pool (with the `r2d2` feature).
@@ -36,6 +51,12 @@ pub trait SyncConnection: Send + Sync {
 
     /// Acquires a connection (a pool may wait for a free one).
     fn acquire(&self) -> Result<Self::Guard<'_>>;
+
+    /// Gives back a connection an operation found lost (see
+    /// [`crate::Connection::discard`]).
+    fn discard<'a>(&'a self, guard: Self::Guard<'a>) {
+        drop(guard);
+    }
 
     /// Whether the source's connections outlive a handle over it (see
     /// [`crate::Connection::KEEPS_STATEMENTS`]).
@@ -52,13 +73,21 @@ impl SyncConnection for Taos {
     }
 }
 
-impl SyncConnection for Arc<Taos> {
-    type Guard<'a> = &'a Taos;
+/// Shares one source between handles and threads.
+impl<C: SyncConnection> SyncConnection for Arc<C> {
+    type Guard<'a>
+        = C::Guard<'a>
+    where
+        Self: 'a;
 
-    const KEEPS_STATEMENTS: bool = true;
+    const KEEPS_STATEMENTS: bool = C::KEEPS_STATEMENTS;
 
-    fn acquire(&self) -> Result<&Taos> {
-        Ok(self)
+    fn acquire(&self) -> Result<Self::Guard<'_>> {
+        (**self).acquire()
+    }
+
+    fn discard<'a>(&'a self, guard: Self::Guard<'a>) {
+        (**self).discard(guard)
     }
 }
 
@@ -70,6 +99,10 @@ impl<C: SyncConnection> SyncConnection for &C {
 
     fn acquire(&self) -> Result<Self::Guard<'_>> {
         (**self).acquire()
+    }
+
+    fn discard<'a>(&'a self, guard: Self::Guard<'a>) {
+        (**self).discard(guard)
     }
 
     const KEEPS_STATEMENTS: bool = C::KEEPS_STATEMENTS;
@@ -107,6 +140,7 @@ pub struct Database<C> {
     name: String,
     precision: Precision,
     max_sql_len: usize,
+    retry: Retry,
 }
 
 /// Leaves the connection out: a client's `Debug` shows its DSN, password
@@ -126,6 +160,7 @@ impl<C: SyncConnection> Database<C> {
             name: name.into(),
             precision,
             max_sql_len: MAX_SQL_LEN,
+            retry: Retry::default(),
         }
     }
 
@@ -152,6 +187,35 @@ impl<C: SyncConnection> Database<C> {
     pub fn with_max_sql_len(mut self, max: usize) -> Self {
         self.max_sql_len = max;
         self
+    }
+
+    /// How the inserts retry a failure that may pass (see
+    /// [`crate::Database::with_retry`]).
+    pub fn with_retry(mut self, retry: Retry) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// The retry policy of the inserts.
+    pub fn retry(&self) -> Retry {
+        self.retry
+    }
+
+    /// Runs `attempt` on the rows still unwritten until they are all
+    /// written, the failure is terminal or the retries run out.
+    pub(crate) fn resending<'r, T: TdTable + 'r>(
+        &self,
+        rows: Vec<&'r T>,
+        mut attempt: impl FnMut(Vec<&'r T>) -> Result<InsertReport>,
+    ) -> Result<InsertReport> {
+        let mut resend = Resend::new(self.retry, T::SCHEMA.name, rows.len());
+        loop {
+            let sent = resend.pending().iter().map(|&i| rows[i]).collect();
+            match resend.settle(attempt(sent)) {
+                Next::Again(pause) => std::thread::sleep(pause),
+                Next::Done(done) => return done,
+            }
+        }
     }
 
     /// Drops the database and everything in it.
@@ -192,8 +256,17 @@ impl<C: SyncConnection> Database<C> {
         Ok(created)
     }
 
-    /// Inserts rows (see [`crate::Database::insert`] for the guarantees).
+    /// Inserts rows (see [`crate::Database::insert`] for the guarantees
+    /// and the retries).
     pub fn insert<'r, T, I>(&self, rows: I) -> Result<InsertReport>
+    where
+        T: TdTable + 'r,
+        I: IntoIterator<Item = &'r T>,
+    {
+        self.resending(rows.into_iter().collect(), |rows| self.insert_once(rows))
+    }
+
+    fn insert_once<'r, T, I>(&self, rows: I) -> Result<InsertReport>
     where
         T: TdTable + 'r,
         I: IntoIterator<Item = &'r T>,
@@ -203,30 +276,33 @@ impl<C: SyncConnection> Database<C> {
             .database(Some(&self.name))
             .build(rows)?;
         let guard = self.conn.acquire()?;
-        let mut report = InsertReport::default();
-        for (i, batch) in batches.iter().enumerate() {
-            let mut sent = guard.exec(&batch.sql);
-            if matches!(&sent, Err(e) if schema_changed(e)) {
-                sent = guard.exec(&batch.sql);
-            }
-            match sent {
-                Ok(affected) => {
-                    report.affected += affected;
-                    report.rows += batch.rows.len();
-                    report.statements += 1;
+        let sent = (|| {
+            let mut report = InsertReport::default();
+            for (i, batch) in batches.iter().enumerate() {
+                let mut sent = guard.exec(&batch.sql);
+                if matches!(&sent, Err(e) if schema_changed(e)) {
+                    sent = guard.exec(&batch.sql);
                 }
-                Err(e) => {
-                    return Err(insert_failed(
-                        T::SCHEMA.name,
-                        &batches,
-                        i,
-                        report.rows,
-                        e.into(),
-                    ))
+                match sent {
+                    Ok(affected) => {
+                        report.affected += affected;
+                        report.rows += batch.rows.len();
+                        report.statements += 1;
+                    }
+                    Err(e) => {
+                        return Err(insert_failed(
+                            T::SCHEMA.name,
+                            &batches,
+                            i,
+                            report.rows,
+                            e.into(),
+                        ))
+                    }
                 }
             }
-        }
-        Ok(report)
+            Ok(report)
+        })();
+        settle(&self.conn, guard, sent)
     }
 
     /// Counts the rows of `T`'s table.
@@ -350,7 +426,9 @@ impl<C: SyncConnection> Database<C> {
         if changes_tables(statement_kind(sql)) {
             self.statements.clear();
         }
-        Ok(self.conn.acquire()?.exec(sql)?)
+        let guard = self.conn.acquire()?;
+        let affected = guard.exec(sql).map_err(Error::from);
+        settle(&self.conn, guard, affected)
     }
 
     /// A hand-written statement whose `?` placeholders take bound values

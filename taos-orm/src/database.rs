@@ -1,7 +1,7 @@
 //! The async handle on one database: every typed operation goes through it.
 
 use std::borrow::Cow;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use futures::Stream;
 use taos::taos_query::common::{Precision, RawBlock};
@@ -12,11 +12,13 @@ use crate::bind::Statements;
 use crate::connection::Connection;
 use crate::ddl::{self, DatabaseOptions};
 use crate::decode::{ColumnMap, RowCursor};
-use crate::error::{codes, schema_changed, Error, Result};
+use crate::error::{codes, schema_changed, Error, Failure, Result};
 use crate::insert::progress::Progress;
 use crate::insert::{InsertBatch, InsertSql, MAX_SQL_LEN};
+use crate::inserter::InsertMode;
 use crate::lifecycle::{self, DescribeRow, LiveRows, Migration, SchemaDiff, TableShape};
 use crate::query::RawQuery;
+use crate::retry::{Next, Resend, Retry};
 use crate::schema::TableSchema;
 use crate::table::{TdRow, TdTable};
 
@@ -68,6 +70,8 @@ pub struct Database<C> {
     name: String,
     precision: Precision,
     max_sql_len: usize,
+    retry: Retry,
+    timeout: Duration,
 }
 
 /// Leaves the connection out: a client's `Debug` shows its DSN, password
@@ -92,6 +96,10 @@ pub(crate) fn debug_handle(
         .finish_non_exhaustive()
 }
 
+/// How long one insert attempt may wait for the server by default
+/// ([`Database::with_timeout`]).
+pub const INSERT_TIMEOUT: Duration = Duration::from_secs(60);
+
 /// What an insert wrote.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct InsertReport {
@@ -101,6 +109,8 @@ pub struct InsertReport {
     pub affected: usize,
     /// Statements sent.
     pub statements: usize,
+    /// Attempts after the first, for retriable failures ([`Retry`]).
+    pub retries: usize,
 }
 
 impl<C: Connection> Database<C> {
@@ -112,6 +122,8 @@ impl<C: Connection> Database<C> {
             name: name.into(),
             precision,
             max_sql_len: MAX_SQL_LEN,
+            retry: Retry::default(),
+            timeout: INSERT_TIMEOUT,
         }
     }
 
@@ -158,6 +170,107 @@ impl<C: Connection> Database<C> {
     pub fn with_max_sql_len(mut self, max: usize) -> Self {
         self.max_sql_len = max;
         self
+    }
+
+    /// How [`Database::insert`] and [`Database::insert_bound`] retry a
+    /// failure that may pass ([`Error::is_retriable`]: a lost connection, a
+    /// leader election, a timeout): default [`Retry::default`], three
+    /// retries within 0.7 s. Each retry sends only the rows not yet
+    /// written; a row sent twice is stored once, since TDengine keeps one
+    /// row per timestamp. A cluster whose vgroups take seconds to elect a
+    /// leader wants more patience:
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// # use taos_orm::{Database, Precision, Retry};
+    /// # fn demo(taos: taos::Taos) {
+    /// let db = Database::new(taos, "power", Precision::Millisecond).with_retry(Retry {
+    ///     attempts: 10,
+    ///     initial: Duration::from_millis(200),
+    ///     max: Duration::from_secs(2),
+    /// });
+    /// # }
+    /// ```
+    pub fn with_retry(mut self, retry: Retry) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// The retry policy of the inserts ([`Database::with_retry`]).
+    pub fn retry(&self) -> Retry {
+        self.retry
+    }
+
+    /// How long one attempt of [`Database::insert`] or
+    /// [`Database::insert_bound`] may wait for the server (default
+    /// [`INSERT_TIMEOUT`]). Past it the attempt counts as a retriable
+    /// [`Error::Timeout`]: its unconfirmed rows are sent again, and the
+    /// connection source is told its connection may be dead (a
+    /// [`Failover`](crate::Failover) connects anew), since a WebSocket
+    /// connection whose server died can leave a request unanswered.
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// An insert attempt on this handle got no answer in time: its
+    /// statements and maybe its connection are dead.
+    pub(crate) fn suspect(&self) {
+        self.statements.clear();
+        self.conn.suspect();
+    }
+
+    /// One attempt of an insert through `mode`, bounded by `timeout`.
+    pub(crate) async fn attempt<'r, T, I>(
+        &self,
+        mode: InsertMode,
+        rows: I,
+        progress: &Progress,
+        timeout: Duration,
+    ) -> Result<InsertReport>
+    where
+        T: TdTable + 'r,
+        I: IntoIterator<Item = &'r T>,
+    {
+        let attempt = async {
+            match mode {
+                InsertMode::Bound => self.insert_bound_tracked(rows, progress).await,
+                InsertMode::Sql => self.insert_tracked(rows, progress).await,
+            }
+        };
+        match tokio::time::timeout(timeout, attempt).await {
+            Ok(outcome) => outcome,
+            Err(_) => {
+                self.suspect();
+                Err(Error::Timeout(timeout))
+            }
+        }
+    }
+
+    /// `rows` through `mode`, retried per [`Database::with_retry`].
+    pub(crate) async fn insert_retrying<T: TdTable>(
+        &self,
+        rows: Vec<&T>,
+        mode: InsertMode,
+    ) -> Result<InsertReport> {
+        let mut resend = Resend::new(self.retry, T::SCHEMA.name, rows.len());
+        loop {
+            let progress = Progress::default();
+            let sent: Vec<&T> = resend.pending().iter().map(|&i| rows[i]).collect();
+            let outcome = match self
+                .attempt(mode, sent.iter().copied(), &progress, self.timeout)
+                .await
+            {
+                Err(e @ Error::Timeout(_)) => {
+                    Err(progress.unconfirmed(T::SCHEMA.name, sent.len(), e))
+                }
+                other => other,
+            };
+            match resend.settle(outcome) {
+                Next::Again(pause) => tokio::time::sleep(pause).await,
+                Next::Done(done) => return done,
+            }
+        }
     }
 
     /// The database name.
@@ -226,17 +339,22 @@ impl<C: Connection> Database<C> {
     /// bad value fails the whole call with [`Error::InvalidValue`] and writes
     /// nothing.
     ///
+    /// A retriable failure ([`Error::is_retriable`]) is retried per
+    /// [`Database::with_retry`], sending only the rows not yet written.
+    ///
     /// # Errors
     ///
     /// [`Error::InvalidValue`] / [`Error::RowTooLarge`] naming the row, before
     /// anything is written; [`Error::Insert`] when the server rejects a
-    /// statement, listing exactly the rows not written.
+    /// statement or the retries run out, listing exactly the rows not
+    /// written.
     pub async fn insert<'r, T, I>(&self, rows: I) -> Result<InsertReport>
     where
         T: TdTable + 'r,
         I: IntoIterator<Item = &'r T>,
     {
-        self.insert_tracked(rows, &Progress::default()).await
+        self.insert_retrying(rows.into_iter().collect(), InsertMode::Sql)
+            .await
     }
 
     /// [`Database::insert`], recording each row's fate in `progress` as
@@ -278,7 +396,9 @@ impl<C: Connection> Database<C> {
                     }
                     Err(e) => {
                         progress.refused(batch.rows.iter().copied());
-                        return Err(insert_failed(table, &batches, i, report.rows, e.into()));
+                        let e = Error::from(e);
+                        release(&self.conn, guard, &e);
+                        return Err(insert_failed(table, &batches, i, report.rows, e));
                     }
                 }
             }
@@ -412,12 +532,17 @@ impl<C: Connection> Database<C> {
         async {
             let started = Instant::now();
             let guard = self.conn.acquire().await?;
-            let mut rs = guard.query(sql).await?;
-            let map = ColumnMap::new::<T>(rs.fields());
-            let mut out = Vec::new();
-            while let Some(block) = next_block(&mut rs).await? {
-                map.decode_block(&block, &mut out)?;
+            let read = async {
+                let mut rs = guard.query(sql).await?;
+                let map = ColumnMap::new::<T>(rs.fields());
+                let mut out = Vec::new();
+                while let Some(block) = next_block(&mut rs).await? {
+                    map.decode_block(&block, &mut out)?;
+                }
+                Ok(out)
             }
+            .await;
+            let out = settle(&self.conn, guard, read)?;
             tracing::debug!(
                 rows = out.len(),
                 elapsed_us = started.elapsed().as_micros() as u64,
@@ -432,14 +557,18 @@ impl<C: Connection> Database<C> {
     /// Runs a query and reads its first row, if any.
     pub async fn fetch_optional<T: TdRow>(&self, sql: &str) -> Result<Option<T>> {
         let guard = self.conn.acquire().await?;
-        let mut rs = guard.query(sql).await?;
-        let map = ColumnMap::new::<T>(rs.fields());
-        while let Some(block) = next_block(&mut rs).await? {
-            if block.nrows() > 0 {
-                return map.decode_row(&block, 0, 0).map(Some);
+        let read = async {
+            let mut rs = guard.query(sql).await?;
+            let map = ColumnMap::new::<T>(rs.fields());
+            while let Some(block) = next_block(&mut rs).await? {
+                if block.nrows() > 0 {
+                    return map.decode_row(&block, 0, 0).map(Some);
+                }
             }
+            Ok(None)
         }
-        Ok(None)
+        .await;
+        settle(&self.conn, guard, read)
     }
 
     /// Runs a query and reads its first row.
@@ -684,7 +813,8 @@ impl<C: Connection> Database<C> {
     pub async fn count<T: TdTable>(&self) -> Result<u64> {
         let sql = count_query::<T>(&self.name)?;
         let guard = self.conn.acquire().await?;
-        let n: Option<i64> = guard.query_one(&sql).await?;
+        let n = guard.query_one(&sql).await.map_err(Error::from);
+        let n: Option<i64> = settle(&self.conn, guard, n)?;
         Ok(n.unwrap_or(0).max(0) as u64)
     }
 }
@@ -801,13 +931,35 @@ pub(crate) fn insert_failed(
     }
 }
 
+/// Releases `guard` after an operation on it, discarding the connection
+/// when the outcome says it is lost ([`Failure::Connection`]).
+pub(crate) fn settle<'c, C: Connection, T>(
+    conn: &'c C,
+    guard: C::Guard<'c>,
+    outcome: Result<T>,
+) -> Result<T> {
+    match &outcome {
+        Err(e) => release(conn, guard, e),
+        Ok(_) => drop(guard),
+    }
+    outcome
+}
+
+/// Releases `guard` after an operation on it failed with `error`.
+pub(crate) fn release<'c, C: Connection>(conn: &'c C, guard: C::Guard<'c>, error: &Error) {
+    if error.failure() == Failure::Connection {
+        conn.discard(guard);
+    }
+}
+
 /// Runs one statement inside a tracing span naming its kind and target.
 async fn run_exec<C: Connection>(conn: &C, sql: &str, kind: &str, target: &str) -> Result<usize> {
     let span = tracing::debug_span!("taos_orm.exec", kind, target);
     async {
         let started = Instant::now();
         let guard = conn.acquire().await?;
-        let affected = guard.exec(sql).await?;
+        let affected = guard.exec(sql).await.map_err(Error::from);
+        let affected = settle(conn, guard, affected)?;
         tracing::debug!(
             affected,
             elapsed_us = started.elapsed().as_micros() as u64,

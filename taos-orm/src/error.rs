@@ -2,6 +2,8 @@
 
 use crate::value::FromValueError;
 
+pub use taos_rules::errors::Failure;
+
 /// A `Result` with this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -343,68 +345,58 @@ impl Error {
         )
     }
 
-    /// Whether retrying the same operation later may succeed: the
-    /// connection or the cluster was briefly unavailable, busy or slow.
+    /// What this error says about trying again: a lost connection, a
+    /// server that cannot take the request now, or a failure that repeats.
     ///
-    /// These codes count as transient (low 16 bits): `0x0005` System not
-    /// ready, `0x0009` request timed out, `0x000A`/`0x0022` too many
-    /// sessions, `0x000B` Unable to establish connection, `0x0014` Database
-    /// not ready, `0x0018` Conn is broken, `0x0019` Conn read timeout,
-    /// `0x0020` node(s) out of service, `0x012C` Operation timeout, `0x0528`
-    /// No available buffer pool, `0x0529` Vnode stopped, `0x0531` Query busy,
-    /// `0x0532` Vnode catching up its leader, `0x0903` Sync timeout, `0x090C`
-    /// Sync leader unreachable, `0x0911` Sync not ready to propose, `0x0914`
-    /// Sync leader restoring, and the WebSocket client's own connection
-    /// errors (`0xE000`..=`0xE0FF`). So are [`Error::Timeout`] and pool
-    /// timeouts. Everything else (syntax, schema, values, permissions) fails
-    /// the same way again.
+    /// Server and client errors are classified by their TDengine code (the
+    /// table is [`taos_rules::errors::classify`]): links down and the
+    /// WebSocket client's socket errors are [`Failure::Connection`]; a
+    /// vgroup electing or restoring its leader (`0x090C`, `0x0914`), sync
+    /// and RPC timeouts, busy or stopped vnodes are
+    /// [`Failure::Unavailable`]; everything else (syntax, schema, values,
+    /// permissions, a missing table) is [`Failure::Terminal`].
+    /// [`Error::Timeout`] is unavailable and a pool that cannot hand out a
+    /// connection is a connection failure. Wrapping errors
+    /// ([`Error::Insert`], [`Error::InserterFull`], [`Error::Migration`])
+    /// take their cause's class; errors caught before anything is sent
+    /// are terminal.
+    ///
+    /// ```
+    /// use taos_orm::error::Failure;
+    ///
+    /// let err = taos_orm::Error::Timeout(std::time::Duration::from_secs(1));
+    /// assert_eq!(err.failure(), Failure::Unavailable);
+    /// assert_eq!(taos_orm::Error::NoRows.failure(), Failure::Terminal);
+    /// ```
+    pub fn failure(&self) -> Failure {
+        match self {
+            Error::Taos { code, .. } => taos_rules::errors::classify(*code),
+            Error::Timeout(_) => Failure::Unavailable,
+            Error::Pool(_) => Failure::Connection,
+            Error::Insert { source, .. }
+            | Error::InserterFull { source, .. }
+            | Error::Migration { source, .. } => source.failure(),
+            _ => Failure::Terminal,
+        }
+    }
+
+    /// Whether retrying the same operation later may succeed (its
+    /// [`failure`](Error::failure) is not [`Failure::Terminal`]). Inserts
+    /// retry exactly these, per [`Retry`](crate::Retry).
     ///
     /// ```
     /// let err = taos_orm::Error::Timeout(std::time::Duration::from_secs(1));
-    /// assert!(err.is_transient());
-    /// assert!(!taos_orm::Error::NoRows.is_transient());
+    /// assert!(err.is_retriable());
+    /// assert!(!taos_orm::Error::NoRows.is_retriable());
     /// ```
-    pub fn is_transient(&self) -> bool {
-        match self {
-            Error::Taos { code, .. } => is_transient_code(*code),
-            Error::Timeout(_) | Error::Pool(_) => true,
-            Error::Insert { source, .. }
-            | Error::InserterFull { source, .. }
-            | Error::Migration { source, .. } => source.is_transient(),
-            _ => false,
-        }
+    pub fn is_retriable(&self) -> bool {
+        self.failure().is_retriable()
     }
 
     /// Whether the server said the database does not exist.
     pub fn is_database_not_exist(&self) -> bool {
         self.code() == Some(codes::DB_NOT_EXIST)
     }
-}
-
-/// See [`Error::is_transient`].
-fn is_transient_code(code: u32) -> bool {
-    matches!(
-        code,
-        0x0005
-            | 0x0009
-            | 0x000A
-            | 0x000B
-            | 0x0014
-            | 0x0018
-            | 0x0019
-            | 0x0020
-            | 0x0022
-            | 0x012C
-            | 0x0528
-            | 0x0529
-            | 0x0531
-            | 0x0532
-            | 0x0903
-            | 0x090C
-            | 0x0911
-            | 0x0914
-            | 0xE000..=0xE0FF
-    )
 }
 
 impl From<taos::Error> for Error {

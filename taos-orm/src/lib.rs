@@ -15,6 +15,7 @@ mod database;
 pub mod ddl;
 mod decode;
 pub mod error;
+pub mod failover;
 mod insert;
 pub mod inserter;
 pub mod lifecycle;
@@ -22,6 +23,7 @@ pub mod query;
 #[cfg(feature = "r2d2")]
 mod r2d2_pool;
 mod redact;
+mod retry;
 mod schema;
 pub mod schemaless;
 pub mod sql;
@@ -30,10 +32,11 @@ mod types;
 mod value;
 
 pub use connection::{connect, pool, Connection, Pool};
-pub use database::{Database, InsertReport, RowStream};
+pub use database::{Database, InsertReport, RowStream, INSERT_TIMEOUT};
 pub use ddl::DatabaseOptions;
 pub use decode::decode_block;
 pub use error::{DecodeReason, Error, Result};
+pub use failover::{Failover, FailoverManager};
 pub use insert::{InsertBatch, InsertSql, InsertWriter, MAX_SQL_LEN};
 pub use inserter::{
     EndError, FlushReport, InsertMode, Inserter, InserterHandle, InserterOptions, InserterStats,

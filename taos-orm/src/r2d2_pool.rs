@@ -4,10 +4,11 @@
 //! `deadpool` feature (the crate refuses to compile with both), so the manager
 //! lives here.
 
-use taos::sync::TBuilder;
-use taos::{Taos, TaosBuilder};
+use taos::sync::Queryable;
+use taos::Taos;
 
 use crate::error::{Error, Result};
+use crate::failover::Failover;
 
 /// An r2d2 [`ManageConnection`](r2d2::ManageConnection) for the `taos` client.
 ///
@@ -26,10 +27,10 @@ use crate::error::{Error, Result};
 /// # Ok::<_, Box<dyn std::error::Error>>(())
 /// ```
 pub struct TaosManager {
-    builder: TaosBuilder,
+    endpoints: Failover,
 }
 
-/// Leaves the builder out: its `Debug` shows the password and token.
+/// Leaves the DSN out: it shows the password and token.
 impl std::fmt::Debug for TaosManager {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TaosManager").finish_non_exhaustive()
@@ -37,16 +38,13 @@ impl std::fmt::Debug for TaosManager {
 }
 
 impl TaosManager {
-    /// A manager building connections from `dsn` (`ws://`, `wss://...?token=`, `taos://`).
+    /// A manager building connections from `dsn` (`ws://`, `wss://...?token=`,
+    /// `taos://`), through the first of its endpoints that answers when it
+    /// names several (see [`crate::connect`]).
     pub fn from_dsn(dsn: &str) -> Result<Self> {
         Ok(TaosManager {
-            builder: TaosBuilder::from_dsn(dsn)?,
+            endpoints: Failover::new(dsn)?,
         })
-    }
-
-    /// A manager using an existing builder.
-    pub fn new(builder: TaosBuilder) -> Self {
-        TaosManager { builder }
     }
 }
 
@@ -55,11 +53,14 @@ impl r2d2::ManageConnection for TaosManager {
     type Error = Error;
 
     fn connect(&self) -> Result<Taos> {
-        Ok(self.builder.build()?)
+        let (i, taos) = self.endpoints.make_blocking()?;
+        self.endpoints.prefer(i);
+        Ok(taos)
     }
 
     fn is_valid(&self, conn: &mut Taos) -> Result<()> {
-        Ok(self.builder.ping(conn)?)
+        let _: Option<i32> = conn.query_one("SELECT SERVER_STATUS()")?;
+        Ok(())
     }
 
     fn has_broken(&self, _conn: &mut Taos) -> bool {

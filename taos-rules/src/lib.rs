@@ -6,6 +6,7 @@
 //! Every rule was checked against a real TDengine 3.3.7.5 server.
 
 pub mod column_options;
+pub mod errors;
 pub mod float;
 pub mod json;
 pub mod names;

@@ -31,6 +31,7 @@ pub struct Fault {
     pattern: Option<String>,
     nth: Option<u64>,
     times: Option<u64>,
+    lasting: Option<std::time::Duration>,
     action: FaultAction,
 }
 
@@ -55,6 +56,7 @@ impl Fault {
             pattern: None,
             nth: None,
             times: None,
+            lasting: None,
             action: FaultAction::Fail(TdError::new(0xFFFF, "injected fault")),
         }
     }
@@ -76,6 +78,14 @@ impl Fault {
     /// Fires at most `n` times.
     pub fn times(mut self, n: u64) -> Self {
         self.times = Some(n);
+        self
+    }
+
+    /// Fires only for `duration` from when it is armed (at start, or at
+    /// [`Emulator::inject`](crate::Emulator::inject)): an outage of that
+    /// length, such as a leader election.
+    pub fn lasting(mut self, duration: std::time::Duration) -> Self {
+        self.lasting = Some(duration);
         self
     }
 
@@ -107,29 +117,29 @@ struct Armed {
     fault: Fault,
     matched: u64,
     fired: u64,
+    /// The end of a [`Fault::lasting`] fault.
+    until: Option<std::time::Instant>,
+}
+
+impl Armed {
+    fn new(fault: Fault) -> Self {
+        Armed {
+            until: fault.lasting.map(|d| std::time::Instant::now() + d),
+            fault,
+            matched: 0,
+            fired: 0,
+        }
+    }
 }
 
 impl Faults {
     pub(crate) fn new(faults: Vec<Fault>) -> Self {
-        Faults(Mutex::new(
-            faults
-                .into_iter()
-                .map(|fault| Armed {
-                    fault,
-                    matched: 0,
-                    fired: 0,
-                })
-                .collect(),
-        ))
+        Faults(Mutex::new(faults.into_iter().map(Armed::new).collect()))
     }
 
     /// Adds a fault at run time.
     pub(crate) fn add(&self, fault: Fault) {
-        self.0.lock().push(Armed {
-            fault,
-            matched: 0,
-            fired: 0,
-        });
+        self.0.lock().push(Armed::new(fault));
     }
 
     /// The action of the first fault `sql` fires, counting the match in every fault.
@@ -153,7 +163,7 @@ impl Faults {
             let left = match limit {
                 Some(l) => a.fired < l,
                 None => true,
-            };
+            } && a.until.map_or(true, |end| std::time::Instant::now() < end);
             if hit.is_none() && due && left {
                 a.fired += 1;
                 hit = Some(a.fault.action.clone());
@@ -176,6 +186,16 @@ mod tests {
             matches!(faults.check("INSERT into t"), Some(FaultAction::Fail(e)) if e.code == 0x0513)
         );
         assert_eq!(faults.check("insert into t"), None);
+    }
+
+    #[test]
+    fn a_lasting_fault_ends() {
+        let faults = Faults::new(vec![
+            Fault::any().lasting(std::time::Duration::from_millis(30))
+        ]);
+        assert!(faults.check("a").is_some());
+        std::thread::sleep(std::time::Duration::from_millis(40));
+        assert_eq!(faults.check("b"), None);
     }
 
     #[test]

@@ -4,9 +4,9 @@ use taos::sync::Bindable;
 use taos::Stmt;
 
 use super::{bind_tables, chunk_tables, failed, prepare_sql, tags, BoundTable};
-use crate::blocking::{Database, SyncConnection};
+use crate::blocking::{settle, Database, SyncConnection};
 use crate::database::InsertReport;
-use crate::error::{schema_changed, Result};
+use crate::error::{schema_changed, Failure, Result};
 use crate::schema::TableKind;
 use crate::sql::push_quoted_lower;
 use crate::table::TdTable;
@@ -20,7 +20,12 @@ impl<C: SyncConnection> Database<C> {
         T: TdTable + 'r,
         I: IntoIterator<Item = &'r T>,
     {
-        let rows: Vec<&T> = rows.into_iter().collect();
+        self.resending(rows.into_iter().collect(), |rows| {
+            self.insert_bound_once(rows)
+        })
+    }
+
+    fn insert_bound_once<'r, T: TdTable + 'r>(&self, rows: Vec<&'r T>) -> Result<InsertReport> {
         let tables = bind_tables(rows.iter().copied(), self.precision())?;
         if tables.is_empty() {
             return Ok(InsertReport::default());
@@ -32,7 +37,23 @@ impl<C: SyncConnection> Database<C> {
         let sql = prepare_sql(T::SCHEMA, self.name(), using)?;
         let tags = using && T::SCHEMA.kind == TableKind::Super;
         let guard = self.connection().acquire()?;
-        let chunks = chunk_tables(&tables);
+        let sent = self.send_bound_blocking(T::SCHEMA.name, &guard, &sql, &tables, tags);
+        if matches!(&sent, Err(e) if e.failure() == Failure::Connection) {
+            self.statements().clear();
+        }
+        settle(self.connection(), guard, sent)
+    }
+
+    /// Sends bound tables in chunks on one statement, in order.
+    fn send_bound_blocking(
+        &self,
+        table: &'static str,
+        guard: &taos::Taos,
+        sql: &str,
+        tables: &[BoundTable],
+        tags: bool,
+    ) -> Result<InsertReport> {
+        let chunks = chunk_tables(tables);
         let all_rows = |from: usize| -> Vec<usize> {
             chunks[from..]
                 .iter()
@@ -43,17 +64,17 @@ impl<C: SyncConnection> Database<C> {
                 })
                 .collect()
         };
-        let kept = self.statements().take(&guard, &sql);
-        let mut stmt = match kept.map_or_else(|| prepare(&guard, &sql), Ok) {
+        let kept = self.statements().take(guard, sql);
+        let mut stmt = match kept.map_or_else(|| prepare(guard, sql), Ok) {
             Ok(stmt) => stmt,
-            Err(e) => return Err(failed(T::SCHEMA.name, all_rows(0), 0, e.into())),
+            Err(e) => return Err(failed(table, all_rows(0), 0, e.into())),
         };
         let mut report = InsertReport::default();
         for (k, range) in chunks.iter().enumerate() {
             let chunk = &tables[range.clone()];
             let mut sent = self.send_chunk(&mut stmt, chunk, tags);
             if matches!(&sent, Err(e) if schema_changed(e)) {
-                sent = prepare(&guard, &sql).and_then(|fresh| {
+                sent = prepare(guard, sql).and_then(|fresh| {
                     stmt = fresh;
                     self.send_chunk(&mut stmt, chunk, tags)
                 });
@@ -65,10 +86,10 @@ impl<C: SyncConnection> Database<C> {
                     report.statements += 1;
                 }
                 // A statement that failed is not trusted again.
-                Err(e) => return Err(failed(T::SCHEMA.name, all_rows(k), report.rows, e.into())),
+                Err(e) => return Err(failed(table, all_rows(k), report.rows, e.into())),
             }
         }
-        self.statements().give_back(&guard, &sql, stmt);
+        self.statements().give_back(guard, sql, stmt);
         Ok(report)
     }
 

@@ -25,7 +25,7 @@ pub(crate) use statements::Statements;
 
 use crate::connection::Connection;
 use crate::database::{Database, InsertReport};
-use crate::error::{schema_changed, Error, Result};
+use crate::error::{schema_changed, Error, Failure, Result};
 use crate::insert::progress::Progress;
 use crate::schema::{TableKind, TableSchema};
 use crate::sql::{push_quoted_lower, write_table_ref};
@@ -42,7 +42,8 @@ impl<C: Connection> Database<C> {
     /// Same contract as [`Database::insert`]: every value is validated (with
     /// the same [`Error::InvalidValue`]) before anything is sent, and a
     /// server failure is an [`Error::Insert`] listing exactly the rows not
-    /// written. Rows go out in `execute` calls of about [`EXEC_ROWS`] rows,
+    /// written, and retriable failures are retried per
+    /// [`Database::with_retry`](crate::Database::with_retry). Rows go out in `execute` calls of about [`EXEC_ROWS`] rows,
     /// whole child tables at a time, spread over up to [`BIND_LANES`]
     /// statements that run concurrently. A failed `execute` leaves its rows
     /// and those of its statement's later `execute`s unwritten; the other
@@ -88,7 +89,8 @@ impl<C: Connection> Database<C> {
         T: TdTable + 'r,
         I: IntoIterator<Item = &'r T>,
     {
-        self.insert_bound_tracked(rows, &Progress::default()).await
+        self.insert_retrying(rows.into_iter().collect(), crate::InsertMode::Bound)
+            .await
     }
 
     /// [`Database::insert_bound`], recording each row's fate in `progress`
@@ -175,7 +177,15 @@ impl<C: Connection> Database<C> {
         }
         match first_error {
             None => Ok(report),
-            Some(source) => Err(failed(schema.name, unwritten, report.rows, source)),
+            Some(source) => {
+                if source.failure() == Failure::Connection {
+                    // The kept statements (over WebSocket, each its own
+                    // connection) went to the same endpoint.
+                    self.statements().clear();
+                    self.connection().discard(guard);
+                }
+                Err(failed(schema.name, unwritten, report.rows, source))
+            }
         }
     }
 

@@ -44,6 +44,25 @@ impl Progress {
         fates
     }
 
+    /// The error of an attempt over `len` rows that ended with `source`
+    /// before every answer came: the rows not confirmed are unwritten.
+    pub(crate) fn unconfirmed(
+        &self,
+        table: &'static str,
+        len: usize,
+        source: crate::Error,
+    ) -> crate::Error {
+        let fates = self.fates(len);
+        let unwritten: Vec<usize> = (0..len).filter(|&i| fates[i] != RowFate::Written).collect();
+        crate::Error::Insert {
+            table,
+            written: len - unwritten.len(),
+            total: len,
+            unwritten,
+            source: Box::new(source),
+        }
+    }
+
     fn mark(&self, rows: impl IntoIterator<Item = usize>, fate: RowFate) {
         let mut fates = self.lock();
         for row in rows {

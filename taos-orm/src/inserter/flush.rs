@@ -12,7 +12,7 @@
 
 use std::time::Instant;
 
-use super::{stats, FlushReport, InsertMode, Inserter};
+use super::{stats, FlushReport, Inserter};
 use crate::connection::Connection;
 use crate::database::InsertReport;
 use crate::error::{codes, Error, Result};
@@ -80,7 +80,7 @@ impl<'a, T: TdTable + Send + 'static, C: Connection> Flush<'a, T, C> {
                 continue;
             }
             let cause = root_cause(error);
-            if cause.is_transient() && self.report.retries < self.ins.options.retry.attempts {
+            if cause.is_retriable() && self.report.retries < self.ins.options.retry.attempts {
                 let pause = self.ins.options.retry.backoff(self.report.retries);
                 tracing::debug!(target: "taos_orm::inserter", error = %cause, ?pause, "retrying");
                 self.report.retries += 1;
@@ -124,7 +124,7 @@ impl<'a, T: TdTable + Send + 'static, C: Connection> Flush<'a, T, C> {
                 Ok(()) => continue,
                 Err(e) => root_cause(e),
             };
-            if error.is_transient() || !row_dependent(&error) {
+            if error.is_retriable() || !row_dependent(&error) {
                 return Err(error);
             }
             failures += 1;
@@ -264,15 +264,9 @@ async fn send<T: TdTable + Send + 'static, C: Connection>(
     progress: &Progress,
 ) -> Result<InsertReport> {
     let rows = rows.iter().map(|&i| &ins.pending[i]);
-    let attempt = async {
-        match ins.options.mode {
-            InsertMode::Bound => ins.db.insert_bound_tracked(rows, progress).await,
-            InsertMode::Sql => ins.db.insert_tracked(rows, progress).await,
-        }
-    };
-    tokio::time::timeout(ins.options.flush_timeout, attempt)
+    ins.db
+        .attempt(ins.options.mode, rows, progress, ins.options.flush_timeout)
         .await
-        .unwrap_or(Err(Error::Timeout(ins.options.flush_timeout)))
 }
 
 /// The input row of a client-side refusal no retry can cure.

@@ -65,7 +65,7 @@ type DropHook<T> = Box<dyn FnOnce(Vec<T>) + Send + Sync>;
 ///
 /// A flush sends every buffered row. When the server rejects part of them,
 /// the written rows leave the buffer and the others stay, in order; a
-/// transient error ([`Error::is_transient`]) is retried per
+/// transient error ([`Error::is_retriable`]) is retried per
 /// [`InserterOptions::retry`] before the flush gives up with
 /// [`Error::Insert`], whose `unwritten` lists the flushed batch's indices
 /// not written ([`Inserter::pending`] holds those rows).

@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+pub use crate::retry::Retry;
+
 /// Which write path a flush takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
@@ -11,47 +13,6 @@ pub enum InsertMode {
     Bound,
     /// SQL text ([`Database::insert`](crate::Database::insert)).
     Sql,
-}
-
-/// Retries of a flush that failed with a transient error
-/// ([`Error::is_transient`](crate::Error::is_transient)), with exponential
-/// backoff: `initial`, `2 × initial`, … capped at `max`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Retry {
-    /// Retries after the first attempt (0 = none).
-    pub attempts: u32,
-    /// The first pause.
-    pub initial: Duration,
-    /// The longest pause.
-    pub max: Duration,
-}
-
-impl Retry {
-    /// No retries: a failed flush reports at once.
-    pub const NONE: Retry = Retry {
-        attempts: 0,
-        initial: Duration::ZERO,
-        max: Duration::ZERO,
-    };
-
-    /// The pause before retry number `n` (from 0).
-    pub fn backoff(&self, n: u32) -> Duration {
-        self.initial
-            .checked_mul(1u32 << n.min(20))
-            .unwrap_or(self.max)
-            .min(self.max)
-    }
-}
-
-impl Default for Retry {
-    /// Three retries after 100 ms, 200 ms and 400 ms.
-    fn default() -> Self {
-        Retry {
-            attempts: 3,
-            initial: Duration::from_millis(100),
-            max: Duration::from_secs(5),
-        }
-    }
 }
 
 /// The settings of an [`Inserter`](super::Inserter).
@@ -157,18 +118,6 @@ impl InserterOptions {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn backoff_doubles_up_to_the_cap() {
-        let r = Retry {
-            attempts: 9,
-            initial: Duration::from_millis(100),
-            max: Duration::from_millis(500),
-        };
-        let pauses: Vec<u128> = (0..5).map(|n| r.backoff(n).as_millis()).collect();
-        assert_eq!(pauses, [100, 200, 400, 500, 500]);
-        assert_eq!(r.backoff(u32::MAX), Duration::from_millis(500));
-    }
 
     #[test]
     fn buffer_cap_follows_the_flush_size() {

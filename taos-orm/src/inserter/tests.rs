@@ -24,5 +24,5 @@ fn errors_say_what_happened_to_the_row() {
         e.to_string(),
         "2 rows left unwritten: no answer from the server within 1s"
     );
-    assert!(Error::from(e).is_transient());
+    assert!(Error::from(e).is_retriable());
 }
