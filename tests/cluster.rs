@@ -155,6 +155,26 @@ impl Drop for RealCluster {
     }
 }
 
+/// The dnode (1-based) leading the one vgroup of database `name`.
+async fn vgroup_leader(db: &Database<Arc<Failover>>, name: &str) -> usize {
+    let row: (i32, String, i32, String, i32, String) = db
+        .query(
+            "SELECT CAST(v1_dnode AS INT), v1_status, CAST(v2_dnode AS INT), v2_status, \
+             CAST(v3_dnode AS INT), v3_status FROM information_schema.ins_vgroups \
+             WHERE db_name = ?",
+        )
+        .bind(name)
+        .fetch_one()
+        .await
+        .expect("read the vgroup's replicas");
+    let replicas = [(row.0, row.1), (row.2, row.3), (row.4, row.5)];
+    let leader = replicas
+        .iter()
+        .find(|(_, status)| status.trim() == "leader")
+        .unwrap_or_else(|| panic!("no leader among {replicas:?}"));
+    leader.0 as usize
+}
+
 /// What one writer saw.
 #[derive(Debug, Default)]
 struct Tally {
@@ -276,6 +296,16 @@ async fn writes_survive_nodes_dying_and_coming_back() {
     target.restart(1).await;
     step("restarted node 1");
     pause(4).await;
+    if let Target::Real(_) = target {
+        // Whichever dnode leads the vgroup now: its death forces an election.
+        let leader = vgroup_leader(&db, &name).await;
+        target.kill(leader).await;
+        step(&format!("killed the leader, node {leader}"));
+        pause(6).await;
+        target.restart(leader).await;
+        step(&format!("restarted node {leader}"));
+        pause(4).await;
+    }
     stop.store(true, Ordering::Relaxed);
     let writer = writer.await.expect("the writer task");
     let inserter = inserter.await.expect("the inserter task");
@@ -332,4 +362,103 @@ async fn writes_survive_nodes_dying_and_coming_back() {
         .await
         .expect("drop hung")
         .expect("drop the database");
+}
+
+// The tests below play the cluster on the emulator whatever `TAOS_DSN`
+// says: a real cluster cannot be told when to elect a leader.
+
+async fn emulated(db: &str) -> (taos_emulator::Cluster, taos_orm::DatabaseOptions) {
+    let cluster = taos_emulator::Cluster::start(3)
+        .await
+        .expect("start the emulator cluster");
+    (cluster, taos_orm::DatabaseOptions::new(db).vgroups(1))
+}
+
+fn readings(n: i64, from: i64) -> Vec<Reading> {
+    (0..n)
+        .map(|k| Reading {
+            ts: 1_700_000_000_000 + from + k,
+            value: k,
+            device: (k % 4) as i32,
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connect_uses_the_first_endpoint_that_answers() {
+    let (mut cluster, _) = emulated("first").await;
+    cluster.stop(0).await;
+    let started = Instant::now();
+    let source = Failover::connect(&cluster.dsn())
+        .await
+        .expect("node 2 answers");
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(source.endpoint(), Some(cluster.addr(1).to_string()));
+    let taos = taos_orm::connect(&cluster.dsn())
+        .await
+        .expect("node 2 answers");
+    drop(taos);
+
+    cluster.stop(1).await;
+    cluster.stop(2).await;
+    let err = taos_orm::connect(&cluster.dsn()).await.unwrap_err();
+    assert_eq!(err.failure(), taos_orm::error::Failure::Connection);
+    assert!(err.is_retriable());
+    let text = err.to_string();
+    for i in 0..3 {
+        assert!(text.contains(&cluster.addr(i).to_string()), "{text}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pool_replaces_connections_lost_with_their_node() {
+    let (mut cluster, options) = emulated("pooled").await;
+    let pool = taos_orm::pool(&cluster.dsn()).unwrap();
+    let db = Database::create(pool, &options)
+        .await
+        .unwrap()
+        .with_timeout(ATTEMPT);
+    db.create_table::<Reading>().await.unwrap();
+    db.insert(&readings(100, 0)).await.unwrap();
+    // The pooled connection went down with node 1: the check-out ping
+    // drops it and the pool connects to node 2.
+    cluster.stop(0).await;
+    let report = db.insert_bound(&readings(100, 100)).await.unwrap();
+    assert_eq!(report.rows, 100);
+    db.insert(&readings(100, 200)).await.unwrap();
+    assert_eq!(db.count::<Reading>().await.unwrap(), 300);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_leader_election_is_retried_or_reported_with_every_row() {
+    let (cluster, options) = emulated("election").await;
+    let source = Failover::connect(&cluster.dsn()).await.unwrap();
+    let db = Database::create(source, &options).await.unwrap();
+    db.create_table::<Reading>().await.unwrap();
+
+    cluster.elect_leader(Duration::from_millis(250));
+    let report = db
+        .insert(&readings(50, 0))
+        .await
+        .expect("retried past the election");
+    assert_eq!(report.rows, 50);
+    assert!(report.retries >= 1);
+
+    let db = db.with_retry(Retry::NONE);
+    cluster.elect_leader(Duration::from_secs(5));
+    let err = db.insert_bound(&readings(50, 50)).await.unwrap_err();
+    let taos_orm::Error::Insert {
+        written, unwritten, ..
+    } = &err
+    else {
+        panic!("expected the insert's error, got {err:?}");
+    };
+    assert_eq!((*written, unwritten.len()), (0, 50));
+    assert_eq!(err.code(), Some(taos_emulator::LEADER_CHANGING.0));
+    assert_eq!(err.failure(), taos_orm::error::Failure::Unavailable);
+    assert_eq!(db.count::<Reading>().await.unwrap(), 50);
 }
