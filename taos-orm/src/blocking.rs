@@ -19,7 +19,7 @@ use crate::database::{
 };
 use crate::ddl::{self, DatabaseOptions};
 use crate::decode::{ColumnMap, RowCursor};
-use crate::error::{schema_changed, Error, Failure, Result};
+use crate::error::{schema_changed, Error, Result};
 use crate::insert::{InsertSql, MAX_SQL_LEN};
 use crate::lifecycle::{self, DescribeRow, LiveRows, Migration, SchemaDiff, TableShape};
 use crate::query::RawQuery;
@@ -28,17 +28,13 @@ use crate::table::{TdRow, TdTable};
 use crate::InsertReport;
 
 /// Releases `guard` after an operation on it, discarding the connection
-/// when the outcome says it is lost (the twin of the async handle's).
+/// when the outcome says it is lost (see [`crate::database::settle`]).
 pub(crate) fn settle<'c, C: SyncConnection, T>(
     conn: &'c C,
     guard: C::Guard<'c>,
     outcome: Result<T>,
 ) -> Result<T> {
-    match &outcome {
-        Err(e) if e.failure() == Failure::Connection => conn.discard(guard),
-        _ => drop(guard),
-    }
-    outcome
+    crate::database::settle_with(guard, outcome, |g| conn.discard(g))
 }
 
 /// A source of sync connections: a [`Taos`], a reference or `Arc` to one, or

@@ -938,9 +938,19 @@ pub(crate) fn settle<'c, C: Connection, T>(
     guard: C::Guard<'c>,
     outcome: Result<T>,
 ) -> Result<T> {
+    settle_with(guard, outcome, |g| conn.discard(g))
+}
+
+/// [`settle`] for any source, async or blocking: `discard` gets the guard
+/// of a lost connection, any other is dropped.
+pub(crate) fn settle_with<G, T>(
+    guard: G,
+    outcome: Result<T>,
+    discard: impl FnOnce(G),
+) -> Result<T> {
     match &outcome {
-        Err(e) => release(conn, guard, e),
-        Ok(_) => drop(guard),
+        Err(e) if e.failure() == Failure::Connection => discard(guard),
+        _ => drop(guard),
     }
     outcome
 }
