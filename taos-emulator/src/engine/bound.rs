@@ -97,7 +97,9 @@ impl Engine {
         for ((src, target), batch) in heads.iter().zip(batches) {
             staged.push(stage(cat, session, src, target, batch, &mut creating)?);
         }
-        Ok(apply(cat, staged))
+        let rows = apply(cat, staged);
+        self.tmq.log_writes(cat);
+        Ok(rows)
     }
 }
 
@@ -385,6 +387,8 @@ fn apply(cat: &mut Catalog, staged: Vec<Staged>) -> usize {
         };
         let n = s.ts.len();
         rows += n;
+        cat.journal
+            .push((s.db.clone(), s.table.clone(), s.ts.clone()));
         let mut cols = s.cols;
         for c in cols.iter_mut().flatten() {
             c.resize(n, Value::Null);

@@ -237,6 +237,11 @@ pub struct Catalog {
     pub dbs: HashMap<String, Database>,
     /// Next table uid.
     pub next_uid: i64,
+    /// Topics by name.
+    pub topics: std::collections::BTreeMap<String, super::tmq::Topic>,
+    /// The writes of the statement running: (database, table, timestamps),
+    /// moved to the TMQ log when it ends.
+    pub journal: Vec<(String, String, Vec<i64>)>,
 }
 
 impl Catalog {

@@ -176,6 +176,7 @@ pub fn insert(
         let order = merge_same_key(&b.ts, &mut cells, w, b.composite);
         let data = std::sync::Arc::make_mut(&mut table.data);
         data.write_rows(&b.ts, &mut cells, &order, b.composite);
+        cat.journal.push((b.db, b.table, b.ts));
     }
     Ok(rows)
 }
@@ -487,5 +488,6 @@ pub fn insert_select(
     let mut cells: Vec<Option<Value>> = staged.into_iter().flat_map(|(_, cells)| cells).collect();
     let order: Vec<usize> = (0..n).collect();
     std::sync::Arc::make_mut(&mut t.data).write_rows(&ts, &mut cells, &order, composite);
+    cat.journal.push((dbn, table.name.clone(), ts));
     Ok(n)
 }

@@ -18,11 +18,11 @@ fn opt_s(v: Option<&str>) -> Value {
     v.map_or(Value::Null, s)
 }
 
-fn cols(spec: &[(&str, DataType)]) -> Vec<ColumnDef> {
+pub(crate) fn cols(spec: &[(&str, DataType)]) -> Vec<ColumnDef> {
     spec.iter().map(|(n, t)| ColumnDef::tag(*n, *t)).collect()
 }
 
-fn result(v: Virtual) -> QueryResult {
+pub(crate) fn result(v: Virtual) -> QueryResult {
     let names = v.columns.iter().map(|c| c.name.clone()).collect();
     let types = v.columns.iter().map(|c| c.dt).collect();
     let rows: Vec<Vec<Value>> = (0..v.data.len())
@@ -58,6 +58,7 @@ pub fn info_table(cat: &Catalog, _session: &Session, name: &str) -> Result<Virtu
         "ins_stables" => Ok(ins_stables(cat)),
         "ins_tables" => Ok(ins_tables(cat)),
         "ins_tags" => Ok(ins_tags(cat)),
+        "ins_topics" => Ok(ins_topics(cat)),
         "ins_columns" => Ok(ins_columns(cat)),
         _ => Err(table_not_exist()),
     }
@@ -208,13 +209,43 @@ fn ins_tables(cat: &Catalog) -> Virtual {
                 Value::Int(db.columns_of(t).len() as i64),
                 opt_s(stable),
                 Value::Int(t.uid),
-                Value::Int(2),
+                Value::Int(i64::from(super::tmq::vgroup_id(super::tmq::vgroup_index(
+                    &t.name,
+                    db.options.vgroups as usize,
+                )))),
                 Value::Int(0),
                 opt_s(t.comment.as_deref()),
                 s(kind),
             ]);
         }
     }
+    Virtual::new(columns, rows)
+}
+
+fn ins_topics(cat: &Catalog) -> Virtual {
+    let columns = cols(&[
+        ("topic_name", varchar(192)),
+        ("db_name", varchar(64)),
+        ("create_time", dt(Ty::Timestamp)),
+        ("sql", varchar(16384)),
+        ("schema", varchar(16384)),
+        ("meta", varchar(4)),
+        ("type", varchar(8)),
+    ]);
+    let rows = super::tmq::topics_of(cat)
+        .into_iter()
+        .map(|t| {
+            vec![
+                s(&t.name),
+                s(&t.db),
+                Value::Int(t.create_time),
+                s(&t.sql),
+                opt_s(t.schema_json().as_deref()),
+                s(if t.with_meta { "yes" } else { "no" }),
+                s(t.type_name()),
+            ]
+        })
+        .collect();
     Virtual::new(columns, rows)
 }
 
@@ -437,6 +468,18 @@ pub fn show(cat: &Catalog, session: &Session, what: &Show) -> Result<QueryResult
     };
     match what {
         Show::Databases => Ok(result(ins_databases(cat))),
+        Show::Topics => {
+            let rows = super::tmq::topics_of(cat)
+                .into_iter()
+                .map(|t| vec![s(&t.name)])
+                .collect();
+            Ok(result(Virtual::new(
+                cols(&[("topic_name", varchar(192))]),
+                rows,
+            )))
+        }
+        // The engine answers these from its consumer groups.
+        Show::Consumers | Show::Subscriptions => Err(super::error::unsupported("SHOW")),
         Show::Stables(d, p) => {
             let db = db_named(d)?;
             let keep = like(p);

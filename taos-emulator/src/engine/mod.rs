@@ -18,6 +18,7 @@ pub mod query;
 mod schemaless;
 pub mod storage;
 pub mod time;
+pub mod tmq;
 pub mod value;
 
 use crate::api::{Executor, Output, Session, TdError};
@@ -50,6 +51,9 @@ pub struct Engine {
     /// query never holds writers up; a writer changes the catalog in
     /// place, or a copy of it while snapshots share it.
     catalog: RwLock<Arc<Catalog>>,
+    /// The write log and consumer groups, beside the catalog: consumers
+    /// poll and commit without copying it.
+    pub(crate) tmq: tmq::Tmq,
 }
 
 impl Engine {
@@ -96,7 +100,7 @@ impl Executor for Engine {
 
 impl Engine {
     /// The catalog as it is now, for one reader, without holding the lock.
-    fn snapshot(&self) -> Arc<Catalog> {
+    pub(crate) fn snapshot(&self) -> Arc<Catalog> {
         Arc::clone(&self.catalog.read())
     }
 
@@ -114,8 +118,9 @@ impl Engine {
             } => {
                 let mut guard = self.catalog.write();
                 let cat = Arc::make_mut(&mut guard);
-                insert::insert_select(cat, session, table, columns.as_deref(), select)
-                    .map(Output::Affected)
+                let n = insert::insert_select(cat, session, table, columns.as_deref(), select);
+                self.tmq.log_writes(cat);
+                n.map(Output::Affected)
             }
             Statement::Delete { table, filter } => {
                 let mut guard = self.catalog.write();
@@ -125,11 +130,78 @@ impl Engine {
             Statement::Insert(targets) => {
                 let mut guard = self.catalog.write();
                 let cat = Arc::make_mut(&mut guard);
-                insert::insert(cat, session, src, targets).map(Output::Affected)
+                let n = insert::insert(cat, session, src, targets);
+                self.tmq.log_writes(cat);
+                n.map(Output::Affected)
             }
             Statement::Describe(t) => {
                 let cat = self.snapshot();
                 meta::describe(&cat, session, t).map(Output::Rows)
+            }
+            Statement::Show(crate::sql::ast::Show::Consumers) => {
+                Ok(Output::Rows(meta::result(self.tmq.show_consumers())))
+            }
+            Statement::Show(crate::sql::ast::Show::Subscriptions) => {
+                let cat = self.snapshot();
+                Ok(Output::Rows(meta::result(
+                    self.tmq.show_subscriptions(&cat),
+                )))
+            }
+            Statement::CreateTopic {
+                if_not_exists,
+                name,
+                with_meta,
+                source,
+            } => {
+                let mut guard = self.catalog.write();
+                if guard.topics.contains_key(name) {
+                    return if *if_not_exists {
+                        Ok(Output::Affected(0))
+                    } else {
+                        Err(tmq::topic_exists())
+                    };
+                }
+                let topic = tmq::Topic::create(
+                    &guard,
+                    session,
+                    name,
+                    *with_meta,
+                    source,
+                    src,
+                    ddl::now_ms(),
+                )?;
+                Arc::make_mut(&mut guard).topics.insert(name.clone(), topic);
+                Ok(Output::Affected(0))
+            }
+            Statement::DropTopic {
+                if_exists,
+                name,
+                force,
+            } => {
+                let mut guard = self.catalog.write();
+                if !guard.topics.contains_key(name) {
+                    return if *if_exists {
+                        Ok(Output::Affected(0))
+                    } else {
+                        Err(tmq::topic_not_exist())
+                    };
+                }
+                if !force && self.tmq.subscribed(name) {
+                    return Err(TdError::new(0x03EB, "Topic subscribed cannot be dropped"));
+                }
+                Arc::make_mut(&mut guard).topics.remove(name);
+                self.tmq.drop_topic(name);
+                Ok(Output::Affected(0))
+            }
+            Statement::DropDatabase { if_exists, name } => {
+                let mut guard = self.catalog.write();
+                if guard.topics.values().any(|t| &t.db == name) {
+                    return Err(TdError::new(0x03ED, "Topic must be dropped first"));
+                }
+                let cat = Arc::make_mut(&mut guard);
+                ddl::drop_database(cat, session, *if_exists, name)?;
+                self.tmq.drop_database(name);
+                Ok(Output::Affected(0))
             }
             Statement::Show(what) => {
                 let cat = self.snapshot();

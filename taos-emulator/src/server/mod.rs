@@ -4,6 +4,7 @@
 mod faults;
 mod rest;
 mod tcp;
+mod tmq;
 mod ws;
 
 pub(crate) use faults::Faults;
@@ -268,6 +269,7 @@ fn engine_failure() -> TdError {
 pub(crate) fn router(state: Arc<ServerState>) -> Router {
     Router::new()
         .route("/ws", any(ws::upgrade))
+        .route("/rest/tmq", any(tmq::upgrade))
         .route("/rest/sql", post(rest::sql))
         .route("/rest/sql/{db}", post(rest::sql_in_db))
         // Like taosAdapter, accept large statements (axum's default is 2 MiB).

@@ -386,6 +386,29 @@ pub enum Show {
     Tags(TableName),
     /// `SHOW TABLE TAGS FROM stb`: tbname and every tag, one row per child.
     TableTags(TableName),
+    /// `SHOW TOPICS`.
+    Topics,
+    /// `SHOW CONSUMERS`.
+    Consumers,
+    /// `SHOW SUBSCRIPTIONS`.
+    Subscriptions,
+}
+
+/// What a topic delivers.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TopicSource {
+    /// `AS SELECT …`: the query's columns of each written row it matches.
+    Query(Box<Select>),
+    /// `AS STABLE stb [WHERE …]`: every column of the super table's rows,
+    /// for the children whose tags match.
+    Stable {
+        /// The super table.
+        table: TableName,
+        /// A condition on tags and `tbname`.
+        filter: Option<Expr>,
+    },
+    /// `AS DATABASE db`: every row written to the database.
+    Database(String),
 }
 
 /// A statement.
@@ -476,6 +499,26 @@ pub enum Statement {
         columns: Option<Vec<String>>,
         /// The query.
         select: Box<Select>,
+    },
+    /// `CREATE TOPIC`.
+    CreateTopic {
+        /// `IF NOT EXISTS`.
+        if_not_exists: bool,
+        /// Name (topics belong to no database).
+        name: String,
+        /// `WITH META`.
+        with_meta: bool,
+        /// What it delivers.
+        source: TopicSource,
+    },
+    /// `DROP TOPIC`.
+    DropTopic {
+        /// `IF EXISTS`.
+        if_exists: bool,
+        /// Name.
+        name: String,
+        /// `FORCE`: also when consumers subscribe to it.
+        force: bool,
     },
     /// `DELETE FROM tb [WHERE …]`.
     Delete {

@@ -15,7 +15,7 @@ mod scan;
 mod window;
 mod windowed;
 
-pub use compile::SERVER_VERSION;
+pub use compile::{has_aggregate, SERVER_VERSION};
 pub use delete::delete;
 pub use eval::cast as cast_value;
 pub use like::Pattern;
@@ -30,7 +30,7 @@ use crate::api::{QueryResult, Session, TdError};
 use crate::sql::ast::{DataType, Select, SelectItem};
 use agg::Acc;
 use clauses::{expand, resolve_order, split_per_table, ts_bounds, without_ts_bounds};
-use compile::{has_aggregate, single_selection, Compiler};
+use compile::{single_selection, Compiler};
 use eval::{eval, RowCtx};
 use group::{aggregate, Group};
 use plan::{AggFn, CExpr};
@@ -86,6 +86,12 @@ pub fn select_rows(cat: &Catalog, session: &Session, s: &Select) -> Result<Rows,
     let db = cat.dbs.get(&dbn).ok_or_else(db_not_exist)?;
     let rel = table_relation(db, &from.name, names)?;
     run(Some(&rel), s, session)
+}
+
+/// Runs a SELECT over a relation the caller built (a topic's view of one
+/// write) rather than one its FROM clause names.
+pub fn select_relation(rel: &Relation, s: &Select, session: &Session) -> Result<Rows, TdError> {
+    run(Some(rel), s, session)
 }
 
 fn run(rel: Option<&Relation>, s: &Select, session: &Session) -> Result<Rows, TdError> {

@@ -372,6 +372,18 @@ impl Column {
         }
     }
 
+    /// An empty column of the same type.
+    pub fn empty_like(&self) -> Column {
+        Column {
+            cells: cells!(map &self.cells,
+                _c => Vec::new(),
+                s => VarCells::new(s.is_text()),
+                _a => Vec::new()
+            ),
+            valid: Bitmap::default(),
+        }
+    }
+
     /// Keeps row `i` where `keep[i]` (rows past `keep` are kept).
     pub fn retain(&mut self, keep: &[bool]) {
         cells!(each &mut self.cells,

@@ -291,3 +291,29 @@ pub(crate) fn key_cmp(a: (i64, Option<&Value>), b: (i64, Option<&Value>)) -> Ord
 
 #[cfg(test)]
 mod tests;
+
+impl TableData {
+    /// The stored rows whose timestamps are in `ts` (each at most once, in
+    /// key order), as a table of their own: what a topic reads of a write.
+    pub fn rows_at(&self, ts: &[i64]) -> TableData {
+        let mut picked: Vec<usize> = Vec::with_capacity(ts.len());
+        for &t in ts {
+            let lo = self.ts.partition_point(|&s| s < t);
+            let hi = self.ts.partition_point(|&s| s <= t);
+            picked.extend(lo..hi);
+        }
+        picked.sort_unstable();
+        picked.dedup();
+        let mut out = TableData {
+            ts: picked.iter().map(|&i| self.ts[i]).collect(),
+            cols: self.cols.iter().map(Column::empty_like).collect(),
+        };
+        for (dst, src) in out.cols.iter_mut().zip(&self.cols) {
+            dst.reserve(picked.len());
+            for &i in &picked {
+                dst.push_from(src, i);
+            }
+        }
+        out
+    }
+}

@@ -14,6 +14,11 @@ pub struct VarCells {
 }
 
 impl VarCells {
+    /// Whether the cells are text (VARCHAR/NCHAR/JSON).
+    pub fn is_text(&self) -> bool {
+        self.text
+    }
+
     /// No cells; `text` for VARCHAR/NCHAR/JSON, else VARBINARY/GEOMETRY.
     pub fn new(text: bool) -> Self {
         VarCells {

@@ -1,9 +1,9 @@
 //! The `/ws` endpoint: taosAdapter's WebSocket protocol for queries.
 
 mod connection;
-mod reply;
+pub(super) mod reply;
 mod request;
-mod results;
+pub(super) mod results;
 mod stmt;
 
 use std::sync::Arc;

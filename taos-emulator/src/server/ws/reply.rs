@@ -262,7 +262,7 @@ impl Reply {
 }
 
 /// The keys every text reply carries.
-fn envelope(
+pub(crate) fn envelope(
     code: u32,
     message: &str,
     action: &str,
@@ -278,7 +278,7 @@ fn envelope(
     obj
 }
 
-fn text(obj: Map<String, Value>) -> Message {
+pub(crate) fn text(obj: Map<String, Value>) -> Message {
     Message::Text(Value::Object(obj).to_string().into())
 }
 

@@ -18,6 +18,9 @@ impl Parser<'_> {
                 options,
             });
         }
+        if self.eat_kw("topic") {
+            return self.create_topic();
+        }
         let is_stable = self.eat_kw("stable");
         if !is_stable {
             self.expect_kw("table")?;
@@ -80,7 +83,7 @@ impl Parser<'_> {
         }
     }
 
-    fn if_not_exists(&mut self) -> Result<bool, TdError> {
+    pub(super) fn if_not_exists(&mut self) -> Result<bool, TdError> {
         if self.eat_kw("if") {
             self.expect_kw("not")?;
             self.expect_kw("exists")?;
@@ -90,7 +93,7 @@ impl Parser<'_> {
         }
     }
 
-    fn if_exists(&mut self) -> Result<bool, TdError> {
+    pub(super) fn if_exists(&mut self) -> Result<bool, TdError> {
         if self.eat_kw("if") {
             self.expect_kw("exists")?;
             Ok(true)
@@ -229,6 +232,9 @@ impl Parser<'_> {
                 name: self.ident()?,
             });
         }
+        if self.eat_kw("topic") {
+            return self.drop_topic();
+        }
         if self.eat_kw("stable") {
             let if_exists = self.if_exists()?;
             let name = self.table_name()?;
@@ -316,6 +322,15 @@ impl Parser<'_> {
         self.expect_kw("show")?;
         if self.eat_kw("databases") {
             return Ok(Statement::Show(Show::Databases));
+        }
+        for (kw, show) in [
+            ("topics", Show::Topics),
+            ("consumers", Show::Consumers),
+            ("subscriptions", Show::Subscriptions),
+        ] {
+            if self.eat_kw(kw) {
+                return Ok(Statement::Show(show));
+            }
         }
         if self.eat_kw("create") {
             if self.eat_kw("database") {

@@ -7,6 +7,7 @@ mod ddl;
 mod expr;
 mod insert;
 mod select;
+mod topic;
 
 use super::ast::{DataType, Statement, TableName};
 use super::lexer::{near, tokenize, Tok, Token};
