@@ -240,9 +240,6 @@ fn ddl_statement(
             options,
         } => ddl::create_database(cat, *if_not_exists, name, options),
         Statement::AlterDatabase { name, options } => ddl::alter_database(cat, name, options),
-        Statement::DropDatabase { if_exists, name } => {
-            ddl::drop_database(cat, session, *if_exists, name)
-        }
         Statement::CreateStable {
             if_not_exists,
             name,

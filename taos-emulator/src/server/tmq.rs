@@ -355,11 +355,8 @@ impl Consumer {
                 let v: VgroupsArgs = args(a)?;
                 let mut out = Vec::with_capacity(v.topic_vgroup_ids.len());
                 for tv in v.topic_vgroup_ids {
-                    let at = if action == "committed" {
-                        tmq.committed(&cat, id, &tv.topic, tv.vgroup_id)?
-                    } else {
-                        tmq.position(&cat, id, &tv.topic, tv.vgroup_id)?
-                    };
+                    let committed = action == "committed";
+                    let at = tmq.offset(&cat, id, &tv.topic, tv.vgroup_id, committed)?;
                     out.push(at.unwrap_or(NO_OFFSET));
                 }
                 obj.insert(action.into(), out.into());

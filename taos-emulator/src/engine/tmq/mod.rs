@@ -160,28 +160,23 @@ impl Tmq {
         self.state.lock().groups.commit_all(id);
     }
 
-    /// What consumer `id`'s group committed for a vgroup.
-    pub fn committed(
+    /// What consumer `id`'s group committed for a vgroup (`committed`),
+    /// or where the consumer is on it (not `committed`).
+    pub fn offset(
         &self,
         cat: &Catalog,
         id: u64,
         topic: &str,
         vgroup: i32,
+        committed: bool,
     ) -> Result<Option<i64>, TdError> {
         let slot = slot(cat, topic, vgroup)?;
-        self.state.lock().groups.committed(id, &slot)
-    }
-
-    /// Consumer `id`'s position on a vgroup.
-    pub fn position(
-        &self,
-        cat: &Catalog,
-        id: u64,
-        topic: &str,
-        vgroup: i32,
-    ) -> Result<Option<i64>, TdError> {
-        let slot = slot(cat, topic, vgroup)?;
-        self.state.lock().groups.position(id, &slot)
+        let groups = &self.state.lock().groups;
+        if committed {
+            groups.committed(id, &slot)
+        } else {
+            groups.position(id, &slot)
+        }
     }
 
     /// Moves consumer `id` on a vgroup.
