@@ -10,7 +10,7 @@ use crate::api::{QueryResult, Session, TdError};
 use crate::sql::ast::{DataType, Show, TableName};
 use taos_query::common::{Precision, Ty};
 
-fn s(v: impl Into<String>) -> Value {
+pub(crate) fn s(v: impl Into<String>) -> Value {
     Value::Str(v.into().into_boxed_str())
 }
 

@@ -308,9 +308,7 @@ impl Tmq {
     }
 }
 
-fn text(s: impl Into<String>) -> Value {
-    Value::Str(s.into().into_boxed_str())
-}
+use super::meta::s as text;
 
 /// A topic's vgroup by id.
 fn slot(cat: &Catalog, topic: &str, vgroup: i32) -> Result<(String, usize), TdError> {
