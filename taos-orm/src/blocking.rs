@@ -27,6 +27,8 @@ use crate::retry::{Next, Resend, Retry};
 use crate::table::{TdRow, TdTable};
 use crate::InsertReport;
 
+pub use crate::tmq::blocking::Consumer;
+
 /// Releases `guard` after an operation on it, discarding the connection
 /// when the outcome says it is lost (see [`crate::database::settle`]).
 pub(crate) fn settle<'c, C: SyncConnection, T>(

@@ -50,7 +50,7 @@ impl ColumnMap {
         Self::from_names::<T>(fields.iter().map(Field::name))
     }
 
-    fn from_names<'a, T: TdRow>(names: impl Iterator<Item = &'a str>) -> Self {
+    pub(crate) fn from_names<'a, T: TdRow>(names: impl Iterator<Item = &'a str>) -> Self {
         let names: Vec<String> = names.map(str::to_owned).collect();
         let columns = T::READ_FIELDS
             .iter()

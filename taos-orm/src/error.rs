@@ -122,6 +122,19 @@ pub enum Error {
         reason: DecodeReason,
     },
 
+    /// Reading a message of a TMQ topic failed: fetching its blocks, or
+    /// decoding a row (then `source` is [`Error::Decode`], naming the row
+    /// of the message, the field and the column).
+    #[error("topic `{topic}`, vgroup {vgroup_id}: {source}")]
+    Topic {
+        /// The topic.
+        topic: String,
+        /// The vgroup the message came from.
+        vgroup_id: i32,
+        /// What failed.
+        source: Box<Error>,
+    },
+
     /// An insert failed part-way: some statements were written, one failed,
     /// the rest were not sent.
     ///
@@ -333,6 +346,7 @@ impl Error {
             Error::Insert { source, .. }
             | Error::InserterFull { source, .. }
             | Error::Migration { source, .. } => source.code(),
+            Error::Topic { source, .. } => source.code(),
             _ => None,
         }
     }
@@ -376,6 +390,7 @@ impl Error {
             Error::Insert { source, .. }
             | Error::InserterFull { source, .. }
             | Error::Migration { source, .. } => source.failure(),
+            Error::Topic { source, .. } => source.failure(),
             _ => Failure::Terminal,
         }
     }

@@ -28,6 +28,7 @@ mod schema;
 pub mod schemaless;
 pub mod sql;
 mod table;
+pub mod tmq;
 mod types;
 mod value;
 

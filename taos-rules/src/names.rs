@@ -18,6 +18,8 @@ pub enum NameKind {
     Table,
     /// A column or tag: at most 64 bytes.
     Column,
+    /// A TMQ topic: at most 192 bytes, never database-qualified.
+    Topic,
 }
 
 impl NameKind {
@@ -25,7 +27,7 @@ impl NameKind {
     pub const fn max_len(self) -> usize {
         match self {
             NameKind::Database | NameKind::Column => 64,
-            NameKind::Table => 192,
+            NameKind::Table | NameKind::Topic => 192,
         }
     }
 
@@ -35,6 +37,7 @@ impl NameKind {
             NameKind::Database => "database",
             NameKind::Table => "table",
             NameKind::Column => "column",
+            NameKind::Topic => "topic",
         }
     }
 }

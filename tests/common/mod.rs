@@ -87,14 +87,28 @@ impl Drop for TestDb {
     fn drop(&mut self) {
         // Drop runs inside the test's tokio runtime, where blocking on a new
         // connection would panic: a thread of its own has none.
-        let sql = format!("DROP DATABASE IF EXISTS `{}`", self.name);
+        let name = self.name.clone();
         let dsn = dsn();
         let dropped = std::thread::spawn(move || -> Result<(), String> {
-            use taos::sync::{Queryable, TBuilder};
+            use taos::sync::{Fetchable, Queryable, TBuilder};
             let taos = taos::TaosBuilder::from_dsn(&dsn)
                 .and_then(|b| b.build())
                 .map_err(|e| e.to_string())?;
-            taos.exec(&sql).map(drop).map_err(|e| e.to_string())
+            // A database with topics cannot be dropped (0x03ED); FORCE
+            // also drops those a consumer still subscribes to.
+            let topics: Vec<(String,)> = taos
+                .query(format!(
+                    "SELECT topic_name FROM information_schema.ins_topics WHERE db_name = '{name}'"
+                ))
+                .and_then(|mut rows| rows.deserialize().collect())
+                .map_err(|e| e.to_string())?;
+            for (topic,) in topics {
+                taos.exec(format!("DROP TOPIC IF EXISTS FORCE `{topic}`"))
+                    .map_err(|e| e.to_string())?;
+            }
+            taos.exec(format!("DROP DATABASE IF EXISTS `{name}`"))
+                .map(drop)
+                .map_err(|e| e.to_string())
         })
         .join();
         match dropped {

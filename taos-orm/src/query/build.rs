@@ -513,6 +513,43 @@ impl<T: TdColumns, W> Query<T, W> {
         Ok(sql)
     }
 
+    /// Why this query cannot be a topic's (`CREATE TOPIC ... AS SELECT`),
+    /// as TDengine refuses it with 0x2639 "Invalid topic query": a topic
+    /// streams rows one by one, so it takes no aggregate, selection or
+    /// series function, no PARTITION BY, ORDER BY, LIMIT or SLIMIT (windows
+    /// and GROUP BY are ruled out by the type, see [`crate::tmq::Topic::query`]).
+    pub(crate) fn topic_problem(&self) -> Option<String> {
+        let mut item = String::new();
+        if let Some(node) = self
+            .items
+            .iter()
+            .map(|i| &i.node)
+            .find(|n| matches!(n, Node::Func { .. } | Node::Pseudo(_)))
+        {
+            // Rendering only fails on an invalid argument, which to_sql reports.
+            let _ = node.render(&mut item);
+            return Some(format!(
+                "a topic delivers rows as written: `{item}` is not a column, tag or tbname"
+            ));
+        }
+        let clause = if !self.partition.is_empty() {
+            "PARTITION BY"
+        } else if !self.order.is_empty() {
+            "ORDER BY"
+        } else if self.limit.is_some() {
+            "LIMIT"
+        } else if self.slimit.is_some() {
+            "SLIMIT"
+        } else if self.window.is_some() {
+            "a window"
+        } else {
+            return None;
+        };
+        Some(format!(
+            "a topic delivers rows as written: it takes no {clause}"
+        ))
+    }
+
     fn default_items(&self, sql: &mut String) {
         let schema = T::SCHEMA;
         for (i, def) in schema.columns.iter().chain(schema.tags).enumerate() {

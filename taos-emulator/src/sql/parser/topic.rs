@@ -42,11 +42,12 @@ impl Parser<'_> {
         })
     }
 
-    /// After `DROP TOPIC`: `[IF EXISTS] name [FORCE]`.
+    /// After `DROP TOPIC`: `[IF EXISTS] [FORCE] name`, FORCE before the
+    /// name as TDengine 3.3 has it.
     pub(super) fn drop_topic(&mut self) -> Result<Statement, TdError> {
         let if_exists = self.if_exists()?;
-        let name = self.ident()?;
         let force = self.eat_kw("force");
+        let name = self.ident()?;
         Ok(Statement::DropTopic {
             if_exists,
             name,
