@@ -465,3 +465,71 @@ fn the_blocking_consumer_reads_a_super_tables_columns() -> taos_orm::Result<()> 
     db.drop_topic(&topic)?;
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn seeking_back_replays_the_vgroup_from_there() -> taos_orm::Result<()> {
+    let taos = taos_orm::connect(&common::dsn()).await?;
+    let name = common::TestDb::new("tmq_seek");
+    let db = Database::create(&taos, &name.options()).await?;
+    db.create_table::<Meter>().await?;
+    let topic = topic_name(&name, "meters");
+    db.create_topic(&Topic::query(&topic, Meter::query()))
+        .await?;
+    for from in [0, 10, 20] {
+        db.insert(&meters(0..2, from, 10)).await?;
+    }
+    let mut consumer =
+        Consumer::<Meter>::subscribe(&common::dsn(), &options("seek", "s1"), [&topic]).await?;
+    let quiet = Duration::from_secs(1);
+    let first = receive(&consumer, 60, false, quiet).await?;
+    let last = first.last().expect("messages");
+    let assigned = consumer.assignments().await;
+    assert_eq!(assigned.len(), 1, "{assigned:?}");
+    let a = &assigned[0];
+    assert_eq!(
+        (a.topic.as_str(), a.vgroup_id),
+        (topic.as_str(), last.vgroup_id())
+    );
+    assert!(a.begin <= a.offset && a.offset <= a.end, "{a:?}");
+    assert_eq!(a.end, last.offset(), "the last message ends the vgroup");
+    assert_eq!(
+        consumer.position(&topic, a.vgroup_id).await?,
+        Some(last.offset())
+    );
+
+    consumer.seek(&topic, a.vgroup_id, a.begin).await?;
+    let again = receive(&consumer, 60, false, quiet).await?;
+    assert_eq!(keys(&again), keys(&first), "the same rows from the start");
+    assert_eq!(
+        consumer.position(&topic, a.vgroup_id).await?,
+        Some(last.offset())
+    );
+    consumer.unsubscribe().await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_database_topic_delivers_every_tables_columns() -> taos_orm::Result<()> {
+    let taos = taos_orm::connect(&common::dsn()).await?;
+    let name = common::TestDb::new("tmq_db");
+    let db = Database::create(&taos, &name.options()).await?;
+    db.create_table::<Meter>().await?;
+    let rows = meters(0..3, 0, 5);
+    db.insert(&rows).await?;
+    let topic = topic_name(&name, "db");
+    db.create_topic(&Topic::database(&topic)).await?;
+    assert_eq!(db.topics().await?[0].kind, "db");
+    let consumer =
+        Consumer::<Reading>::subscribe(&common::dsn(), &options("db", "d1"), [&topic]).await?;
+    let got = receive(&consumer, rows.len(), true, Duration::from_secs(2)).await?;
+    let mut got: Vec<_> = got
+        .iter()
+        .flat_map(|m| m.rows().iter().map(|r| (r.ts, r.voltage)))
+        .collect();
+    got.sort_unstable();
+    let mut want: Vec<_> = rows.iter().map(|m| (m.ts, m.voltage)).collect();
+    want.sort_unstable();
+    assert_eq!(got, want);
+    consumer.unsubscribe().await;
+    Ok(())
+}

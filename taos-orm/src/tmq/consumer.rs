@@ -26,7 +26,9 @@ pub struct Assignment {
     pub topic: String,
     /// The vgroup.
     pub vgroup_id: i32,
-    /// Where the consumer's next poll of the vgroup starts.
+    /// Where the consumer started reading the vgroup, as the server
+    /// reports it (not moved by polls: [`Consumer::position`] says where
+    /// the next poll starts).
     pub offset: i64,
     /// The oldest offset the write log still holds.
     pub begin: i64,

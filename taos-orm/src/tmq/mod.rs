@@ -19,4 +19,4 @@ mod topic;
 pub use consumer::{Assignment, Consumer};
 pub use message::Message;
 pub use options::{ConsumerOptions, OffsetReset};
-pub use topic::{ConsumerInfo, SubscriptionInfo, Topic, TopicInfo};
+pub use topic::{ConsumerInfo, SubscriptionInfo, Topic, TopicInfo, TopicQuery};

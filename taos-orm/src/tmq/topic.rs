@@ -74,15 +74,10 @@ impl Topic {
     /// Windows and GROUP BY do not fit a topic and do not compile here;
     /// aggregates, PARTITION BY, ORDER BY and LIMIT are refused by
     /// [`Topic::create_sql`] (as TDengine refuses them, 0x2639).
-    pub fn query<T: TdColumns + 'static>(name: impl Into<String>, query: Query<T>) -> Self {
+    pub fn query(name: impl Into<String>, query: impl TopicQuery) -> Self {
         Topic {
             name: name.into(),
-            source: Source::Query(Arc::new(move |db, precision| {
-                if let Some(problem) = query.topic_problem() {
-                    return Err(Error::InvalidArgument(problem));
-                }
-                query.to_sql(Some(db), precision)
-            })),
+            source: Source::Query(query.into_render()),
         }
     }
 
@@ -143,6 +138,34 @@ impl Topic {
         }
         Ok(sql)
     }
+}
+
+/// A typed query a topic can stream: a [`Query`] without a window or
+/// GROUP BY (`T::query().filter(...)`, `.select(...)`).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a topic's query: a topic delivers rows as they are written",
+    label = "a windowed or grouped query",
+    note = "a topic takes `T::query()` with `filter` and `select` only; aggregate on the consumer's side"
+)]
+pub trait TopicQuery: sealed::Sealed {
+    #[doc(hidden)]
+    fn into_render(self) -> Arc<RenderQuery>;
+}
+
+impl<T: TdColumns + 'static> TopicQuery for Query<T> {
+    fn into_render(self) -> Arc<RenderQuery> {
+        Arc::new(move |db, precision| {
+            if let Some(problem) = self.topic_problem() {
+                return Err(Error::InvalidArgument(problem));
+            }
+            self.to_sql(Some(db), precision)
+        })
+    }
+}
+
+mod sealed {
+    pub trait Sealed {}
+    impl<T> Sealed for crate::query::Query<T> {}
 }
 
 /// `DROP TOPIC IF EXISTS`, with FORCE (before the name) when `force`.
