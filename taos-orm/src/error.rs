@@ -331,8 +331,8 @@ impl TdCode for Error {
 
 impl Error {
     /// The TDengine error code (low 16 bits) for server and client errors,
-    /// also when wrapped in [`Error::Insert`], [`Error::InserterFull`] or
-    /// [`Error::Migration`].
+    /// also when wrapped in [`Error::Insert`], [`Error::InserterFull`],
+    /// [`Error::Migration`] or [`Error::Topic`].
     ///
     /// ```
     /// # let err = taos_orm::Error::NoRows;

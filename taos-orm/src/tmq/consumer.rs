@@ -170,9 +170,12 @@ impl<T: TdRow> Consumer<T> {
     /// group unless a later one is committed); the client's error when the
     /// poll fails.
     pub async fn recv_timeout(&self, timeout: Duration) -> Result<Option<Message<T>>> {
-        let deadline = tokio::time::Instant::now() + timeout;
+        // No deadline for a timeout past the clock's range (`Duration::MAX`).
+        let deadline = tokio::time::Instant::now().checked_add(timeout);
         loop {
-            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            let left = deadline.map_or(timeout, |d| {
+                d.saturating_duration_since(tokio::time::Instant::now())
+            });
             let Some((offset, set)) = self.inner.recv_timeout(Timeout::Duration(left)).await?
             else {
                 return Ok(None);
