@@ -46,9 +46,22 @@ fn key(m: &Meter) -> (i32, i64) {
     (m.device, m.ts)
 }
 
-/// A topic name of the test's own: topics are global, not per database.
-fn topic_name(db: &common::TestDb, what: &str) -> String {
-    format!("{db}_{what}")
+/// A test's own database with `T`'s table, and a topic name of its own
+/// (topics are global, not per database). Fields drop in order: the
+/// handle, then the database with its topics.
+struct Fixture {
+    db: Database<taos::Taos>,
+    topic: String,
+    name: common::TestDb,
+}
+
+async fn fixture<T: TdTable>(prefix: &str, vgroups: u32) -> taos_orm::Result<Fixture> {
+    let name = common::TestDb::new(prefix);
+    let taos = taos_orm::connect(&common::dsn()).await?;
+    let db = Database::create(taos, &name.options().vgroups(vgroups)).await?;
+    db.create_table::<T>().await?;
+    let topic = format!("{name}_topic");
+    Ok(Fixture { db, topic, name })
 }
 
 fn options(group: &str, client: &str) -> ConsumerOptions {
@@ -101,11 +114,8 @@ fn keys(messages: &[Message<Meter>]) -> Vec<(i32, i64)> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_column_type_arrives_through_a_topic() -> taos_orm::Result<()> {
-    let taos = taos_orm::connect(&common::dsn()).await?;
-    let name = common::TestDb::new("tmq_types");
-    let db = Database::create(&taos, &name.options()).await?;
-    db.create_table::<Everything>().await?;
-    let topic = topic_name(&name, "all");
+    let f = fixture::<Everything>("tmq_types", 1).await?;
+    let (db, topic) = (&f.db, f.topic.clone());
     db.create_topic(&Topic::query(&topic, Everything::query()))
         .await?;
     let rows = every_type(Precision::Millisecond);
@@ -128,11 +138,8 @@ async fn every_column_type_arrives_through_a_topic() -> taos_orm::Result<()> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn committed_rows_arrive_once_and_uncommitted_ones_again() -> taos_orm::Result<()> {
-    let taos = taos_orm::connect(&common::dsn()).await?;
-    let name = common::TestDb::new("tmq_once");
-    let db = Database::create(&taos, &name.options()).await?;
-    db.create_table::<Meter>().await?;
-    let topic = topic_name(&name, "meters");
+    let f = fixture::<Meter>("tmq_once", 1).await?;
+    let (db, name, topic) = (&f.db, &f.name, f.topic.clone());
     db.create_topic(&Topic::query(&topic, Meter::query()))
         .await?;
     let quiet = Duration::from_secs(2);
@@ -223,11 +230,8 @@ async fn committed_rows_arrive_once_and_uncommitted_ones_again() -> taos_orm::Re
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_consumers_of_a_group_split_the_vgroups() -> taos_orm::Result<()> {
-    let taos = taos_orm::connect(&common::dsn()).await?;
-    let name = common::TestDb::new("tmq_split");
-    let db = Database::create(&taos, &name.options().vgroups(2)).await?;
-    db.create_table::<Meter>().await?;
-    let topic = topic_name(&name, "meters");
+    let f = fixture::<Meter>("tmq_split", 2).await?;
+    let (db, topic) = (&f.db, f.topic.clone());
     db.create_topic(&Topic::query(&topic, Meter::query()))
         .await?;
     let dsn = common::dsn();
@@ -306,11 +310,8 @@ async fn receive_some(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_typed_query_topic_delivers_only_matching_rows() -> taos_orm::Result<()> {
-    let taos = taos_orm::connect(&common::dsn()).await?;
-    let name = common::TestDb::new("tmq_query");
-    let db = Database::create(&taos, &name.options()).await?;
-    db.create_table::<Meter>().await?;
-    let topic = topic_name(&name, "north_high");
+    let f = fixture::<Meter>("tmq_query", 1).await?;
+    let (db, name, topic) = (&f.db, &f.name, f.topic.clone());
     let query = Meter::query().filter(|m| m.voltage.ge(240) & m.location.eq("north"));
     db.create_topic(&Topic::query(&topic, query)).await?;
     let listed = db.topics().await?;
@@ -377,11 +378,8 @@ struct WrongType {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_row_that_does_not_decode_names_the_topic_row_and_column() -> taos_orm::Result<()> {
-    let taos = taos_orm::connect(&common::dsn()).await?;
-    let name = common::TestDb::new("tmq_decode");
-    let db = Database::create(&taos, &name.options()).await?;
-    db.create_table::<Meter>().await?;
-    let topic = topic_name(&name, "meters");
+    let f = fixture::<Meter>("tmq_decode", 1).await?;
+    let (db, topic) = (&f.db, f.topic.clone());
     db.create_topic(&Topic::query(&topic, Meter::query()))
         .await?;
     db.insert(&meters(0..1, 0, 2)).await?;
@@ -424,7 +422,7 @@ fn the_blocking_consumer_reads_a_super_tables_columns() -> taos_orm::Result<()> 
     let name = common::TestDb::new("tmq_sync");
     let db = taos_orm::blocking::Database::create(&taos, &name.options())?;
     db.create_table::<Meter>()?;
-    let topic = topic_name(&name, "meters");
+    let topic = format!("{name}_topic");
     db.create_topic(&Topic::stable::<Meter>(&topic))?;
     assert_eq!(db.topics()?[0].kind, "stable");
     let rows = meters(0..3, 0, 4);
@@ -465,11 +463,8 @@ fn the_blocking_consumer_reads_a_super_tables_columns() -> taos_orm::Result<()> 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn seeking_back_replays_the_vgroup_from_there() -> taos_orm::Result<()> {
-    let taos = taos_orm::connect(&common::dsn()).await?;
-    let name = common::TestDb::new("tmq_seek");
-    let db = Database::create(&taos, &name.options()).await?;
-    db.create_table::<Meter>().await?;
-    let topic = topic_name(&name, "meters");
+    let f = fixture::<Meter>("tmq_seek", 1).await?;
+    let (db, topic) = (&f.db, f.topic.clone());
     db.create_topic(&Topic::query(&topic, Meter::query()))
         .await?;
     for from in [0, 10, 20] {
@@ -507,13 +502,10 @@ async fn seeking_back_replays_the_vgroup_from_there() -> taos_orm::Result<()> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_database_topic_delivers_every_tables_columns() -> taos_orm::Result<()> {
-    let taos = taos_orm::connect(&common::dsn()).await?;
-    let name = common::TestDb::new("tmq_db");
-    let db = Database::create(&taos, &name.options()).await?;
-    db.create_table::<Meter>().await?;
+    let f = fixture::<Meter>("tmq_db", 1).await?;
+    let (db, topic) = (&f.db, f.topic.clone());
     let rows = meters(0..3, 0, 5);
     db.insert(&rows).await?;
-    let topic = topic_name(&name, "db");
     db.create_topic(&Topic::database(&topic)).await?;
     assert_eq!(db.topics().await?[0].kind, "db");
     let consumer =
