@@ -216,7 +216,8 @@ impl<C: SyncConnection> Database<C> {
         }
     }
 
-    /// Drops the database and everything in it.
+    /// Drops the database and everything in it; refused while topics read
+    /// it (see [`crate::Database::drop_database`]).
     pub fn drop_database(self) -> Result<()> {
         self.exec(&ddl::drop_database(&self.name)?)?;
         Ok(())

@@ -289,6 +289,8 @@ impl<C: Connection> Database<C> {
     }
 
     /// Drops the database and everything in it (`DROP DATABASE IF EXISTS`).
+    /// The server refuses while topics read it (`0x03ED`): drop them
+    /// first with [`Database::drop_topic`].
     pub async fn drop_database(self) -> Result<()> {
         let sql = ddl::drop_database(&self.name)?;
         run_exec(&self.conn, &sql, "DROP DATABASE", &self.name).await?;

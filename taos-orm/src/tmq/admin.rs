@@ -11,6 +11,35 @@ impl<C: Connection> Database<C> {
     /// Creates `topic` over this database unless a topic of that name
     /// exists (`CREATE TOPIC IF NOT EXISTS`).
     ///
+    /// ```
+    /// use taos_orm::tmq::Topic;
+    /// use taos_orm::{Database, DatabaseOptions, TdTable};
+    ///
+    /// #[derive(TdTable)]
+    /// #[taos(stable = "meters", child = "d{device}")]
+    /// struct Meter { #[taos(ts)] ts: i64, voltage: i32, #[taos(tag)] device: i32 }
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let emulator = taos_emulator::Emulator::start().await?;
+    /// let taos = taos_orm::connect(&emulator.dsn()).await?;
+    /// let db = Database::create(&taos, &DatabaseOptions::new("topics_doc")).await?;
+    /// db.create_table::<Meter>().await?;
+    /// db.create_topic(&Topic::query("topics_doc_high", Meter::query().filter(|m| m.voltage.gt(230)))).await?;
+    /// db.create_topic(&Topic::database("topics_doc_all")).await?;
+    ///
+    /// let mut kinds: Vec<(String, String)> =
+    ///     db.topics().await?.into_iter().map(|t| (t.name, t.kind)).collect();
+    /// kinds.sort();
+    /// assert_eq!(kinds, [("topics_doc_all".into(), "db".into()), ("topics_doc_high".into(), "column".into())]);
+    ///
+    /// // A database cannot be dropped while it has topics.
+    /// db.drop_topic("topics_doc_high").await?;
+    /// db.drop_topic("topics_doc_all").await?;
+    /// db.drop_database().await?;
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) for what

@@ -16,8 +16,6 @@ use crate::table::TdRow;
 
 /// The native client's "no committed offset" (`TSDB_CODE_TMQ_NO_COMMITTED`).
 const NO_COMMITTED: u32 = 0x4011;
-/// What taosAdapter reports for a vgroup with no offset.
-const ADAPTER_NO_OFFSET: i64 = -2147467247;
 
 /// A vgroup of a topic assigned to this consumer, and where it stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -319,10 +317,10 @@ impl<T: TdRow> Consumer<T> {
 }
 
 /// An offset read, with both protocols' "none" as `None`: the native
-/// client's 0x4011 error and taosAdapter's negative sentinel.
+/// client's 0x4011 error and taosAdapter's negative sentinel
+/// (-2147467247); offsets themselves are never negative.
 fn no_offset(read: taos::RawResult<i64>) -> Result<Option<i64>> {
     match read {
-        Ok(ADAPTER_NO_OFFSET) => Ok(None),
         Ok(offset) if offset < 0 => Ok(None),
         Ok(offset) => Ok(Some(offset)),
         Err(e) => {
