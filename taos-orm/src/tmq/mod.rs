@@ -6,7 +6,7 @@
 //! [`Consumer`] joins a group ([`ConsumerOptions`]), subscribes to topics and
 //! yields [`Message`]s: the decoded rows of one vgroup, with the topic,
 //! vgroup and offset to commit. Delivery is at least once: see
-//! [`Consumer`]. [`blocking::Consumer`](crate::blocking::Consumer) is the
+//! [`Consumer`]. [`crate::blocking::Consumer`] is the
 //! same for plain threads.
 
 mod admin;
