@@ -522,3 +522,26 @@ async fn a_database_topic_delivers_every_tables_columns() -> taos_orm::Result<()
     consumer.unsubscribe().await;
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_write_of_a_row_arrives_with_the_values_it_wrote() -> taos_orm::Result<()> {
+    let f = fixture::<Meter>("tmq_versions", 1).await?;
+    let (db, topic) = (&f.db, f.topic.clone());
+    db.create_topic(&Topic::query(&topic, Meter::query()))
+        .await?;
+    let mut row = meters(0..1, 0, 1).remove(0);
+    for voltage in [1, 2, 3] {
+        row.voltage = voltage;
+        db.insert([&row]).await?;
+    }
+    let consumer =
+        Consumer::<Meter>::subscribe(&common::dsn(), &options("versions", "v1"), [&topic]).await?;
+    let got = receive(&consumer, 3, true, Duration::from_secs(1)).await?;
+    let voltages: Vec<i32> = got
+        .iter()
+        .flat_map(|m| m.rows().iter().map(|r| r.voltage))
+        .collect();
+    assert_eq!(voltages, [1, 2, 3], "every version, in write order");
+    consumer.unsubscribe().await;
+    Ok(())
+}

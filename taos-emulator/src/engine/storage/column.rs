@@ -384,6 +384,15 @@ impl Column {
         }
     }
 
+    /// Whether `other` holds values of the same shape (a schema change in
+    /// between may have changed a column's type).
+    pub fn same_shape(&self, other: &Column) -> bool {
+        match (&self.cells, &other.cells) {
+            (Cells::Var(a), Cells::Var(b)) => a.is_text() == b.is_text(),
+            (a, b) => std::mem::discriminant(a) == std::mem::discriminant(b),
+        }
+    }
+
     /// Keeps row `i` where `keep[i]` (rows past `keep` are kept).
     pub fn retain(&mut self, keep: &[bool]) {
         cells!(each &mut self.cells,

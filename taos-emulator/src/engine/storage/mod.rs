@@ -316,4 +316,14 @@ impl TableData {
         }
         out
     }
+
+    /// Whether `other`'s columns are this table's, type for type.
+    pub fn same_shape(&self, other: &TableData) -> bool {
+        self.cols.len() == other.cols.len()
+            && self
+                .cols
+                .iter()
+                .zip(&other.cols)
+                .all(|(a, b)| a.same_shape(b))
+    }
 }

@@ -171,8 +171,15 @@ impl Groups {
                 let Some(table) = db.tables.get(&entry.table) else {
                     continue;
                 };
-                let written = table.data.rows_at(&entry.ts);
-                if let Some(block) = topic.deliver(db, table, &written)? {
+                let stored;
+                let written = match &entry.rows {
+                    Some(rows) if rows.same_shape(&table.data) => rows,
+                    _ => {
+                        stored = table.data.rows_at(&entry.ts);
+                        &stored
+                    }
+                };
+                if let Some(block) = topic.deliver(db, table, written)? {
                     rows += block.rows;
                     blocks.push((table.name.clone(), block));
                 }

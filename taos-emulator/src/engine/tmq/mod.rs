@@ -102,7 +102,15 @@ impl Tmq {
                 d.options.vgroups as usize,
                 retention(d.options.wal_retention_period),
             );
-            st.wal.append(&db, vgroups, table, ts, keep);
+            // Values are kept only for a topic to read: a database without
+            // one would hold every write twice for the retention period.
+            let rows = cat
+                .topics
+                .values()
+                .any(|t| t.db == db)
+                .then(|| d.tables.get(&table).map(|t| t.data.rows_at(&ts)))
+                .flatten();
+            st.wal.append(&db, vgroups, table, ts, rows, keep);
         }
     }
 

@@ -1,14 +1,16 @@
 //! The write log topics read: per database and vgroup, one versioned entry
 //! per table written by a statement.
 //!
-//! An entry keeps the table and the timestamps written, not the values:
-//! a topic reads the rows as stored when it delivers them, so a row
-//! overwritten before delivery arrives with its newer values, and a row
-//! deleted before delivery does not arrive (TDengine's log would deliver
-//! both versions).
+//! An entry keeps the table, the timestamps written and, while the
+//! database has a topic, the rows as written: each write of a row is then
+//! delivered with its own values, as from TDengine's log, even after the
+//! row is overwritten or deleted. Writes from before the first topic keep
+//! timestamps only and are delivered as the rows are stored when read.
 
 use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, Instant};
+
+use crate::engine::storage::TableData;
 
 /// One table's rows written by one statement.
 #[derive(Debug)]
@@ -17,6 +19,8 @@ pub(crate) struct Entry {
     pub table: String,
     /// The rows' timestamps.
     pub ts: Vec<i64>,
+    /// The rows as written, when the database had a topic to read them.
+    pub rows: Option<TableData>,
     at: Instant,
 }
 
@@ -60,6 +64,7 @@ impl Wal {
         vgroups: usize,
         table: String,
         ts: Vec<i64>,
+        rows: Option<TableData>,
         retention: Duration,
     ) {
         let logs = self.dbs.entry(db.to_string()).or_default();
@@ -76,7 +81,12 @@ impl Wal {
             log.entries.pop_front();
             log.first += 1;
         }
-        log.entries.push_back(Entry { table, ts, at: now });
+        log.entries.push_back(Entry {
+            table,
+            ts,
+            rows,
+            at: now,
+        });
     }
 
     /// The log of vgroup `index` of `db` (empty when nothing was written).
