@@ -545,3 +545,20 @@ async fn each_write_of_a_row_arrives_with_the_values_it_wrote() -> taos_orm::Res
     consumer.unsubscribe().await;
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn subscribing_to_a_missing_topic_fails_with_the_servers_code() {
+    let err = Consumer::<Meter>::subscribe(
+        &common::dsn(),
+        &options("missing", "m1"),
+        [common::unique_db("no_such_topic")],
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(err.code(), Some(0x03E1), "{err}");
+    let none: [&str; 0] = [];
+    let err = Consumer::<Meter>::subscribe(&common::dsn(), &options("missing", "m1"), none)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidArgument(_)), "{err}");
+}
