@@ -562,3 +562,28 @@ async fn subscribing_to_a_missing_topic_fails_with_the_servers_code() {
         .unwrap_err();
     assert!(matches!(err, Error::InvalidArgument(_)), "{err}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn auto_commit_commits_what_was_polled() -> taos_orm::Result<()> {
+    let f = fixture::<Meter>("tmq_auto", 1).await?;
+    let (db, topic) = (&f.db, f.topic.clone());
+    db.create_topic(&Topic::query(&topic, Meter::query()))
+        .await?;
+    let rows = meters(0..2, 0, 5);
+    db.insert(&rows).await?;
+    let auto = options("auto", "a1").auto_commit(Some(Duration::from_millis(100)));
+    let first = Consumer::<Meter>::subscribe(&common::dsn(), &auto, [&topic]).await?;
+    let got = receive(&first, rows.len(), false, Duration::from_secs(1)).await?;
+    assert_eq!(
+        got.iter().map(|m| m.rows().len()).sum::<usize>(),
+        rows.len()
+    );
+    first.unsubscribe().await;
+
+    // The group's next consumer has nothing left to read.
+    let second = Consumer::<Meter>::subscribe(&common::dsn(), &auto, [&topic]).await?;
+    let left = second.recv_timeout(Duration::from_secs(3)).await?;
+    assert!(left.is_none(), "{left:?}");
+    second.unsubscribe().await;
+    Ok(())
+}
