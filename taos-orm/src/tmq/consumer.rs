@@ -333,3 +333,38 @@ fn no_offset(read: taos::RawResult<i64>) -> Result<Option<i64>> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, crate::TdRow)]
+    struct Row {
+        #[allow(dead_code)]
+        ts: i64,
+    }
+
+    // A compile-time check: this test builds only while a consumer, its
+    // stream and its futures can move to other tasks (`tokio::spawn`).
+    #[test]
+    fn consumers_and_their_streams_move_between_tasks() {
+        fn send_sync<S: Send + Sync>(_: &S) {}
+        fn send<S: Send>(_: &S) {}
+        let check = |c: &Consumer<Row>| {
+            send_sync(c);
+            send(&c.stream());
+            send(&c.recv_timeout(Duration::ZERO));
+        };
+        let _ = check;
+    }
+
+    #[test]
+    fn no_offset_is_none_on_both_protocols() {
+        assert_eq!(no_offset(Ok(-2147467247)).unwrap(), None);
+        assert_eq!(no_offset(Ok(0)).unwrap(), Some(0));
+        let native = taos::Error::new(0x4011, "no committed offset");
+        assert_eq!(no_offset(Err(native)).unwrap(), None);
+        let other = taos::Error::new(0x03E1, "Topic not exist");
+        assert_eq!(no_offset(Err(other)).unwrap_err().code(), Some(0x03E1));
+    }
+}
