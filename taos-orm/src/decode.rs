@@ -71,6 +71,11 @@ impl ColumnMap {
         }
     }
 
+    /// The result's column names the map was made for.
+    pub(crate) fn names(&self) -> &[String] {
+        &self.names
+    }
+
     /// Decodes every row of `block`, appending to `out`.
     /// Rows already in `out` count as earlier rows of the result, so an
     /// error names the failing row's index in the whole result.

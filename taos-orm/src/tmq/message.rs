@@ -86,7 +86,7 @@ pub(super) async fn decode<T: TdRow>(
     let Some(data) = data else {
         return Ok(message);
     };
-    let mut map: Option<(Vec<String>, ColumnMap)> = None;
+    let mut map: Option<ColumnMap> = None;
     while let Some(block) = data
         .fetch_raw_block()
         .await
@@ -99,19 +99,16 @@ pub(super) async fn decode<T: TdRow>(
 
 fn decode_block<T: TdRow>(
     block: &RawBlock,
-    map: &mut Option<(Vec<String>, ColumnMap)>,
+    map: &mut Option<ColumnMap>,
     out: &mut Vec<T>,
 ) -> Result<()> {
     let names = block.field_names();
-    let (names, columns) = match map.take() {
-        Some(known) if known.0 == names => known,
-        _ => {
-            let columns = ColumnMap::from_names::<T>(names.iter().map(String::as_str));
-            (names.to_vec(), columns)
-        }
+    let columns = match map.take() {
+        Some(known) if known.names() == names => known,
+        _ => ColumnMap::from_names::<T>(names.iter().map(String::as_str)),
     };
     let decoded = columns.decode_block(block, out);
-    *map = Some((names, columns));
+    *map = Some(columns);
     decoded
 }
 
